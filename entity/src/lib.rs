@@ -1,0 +1,20 @@
+//! sea-orm models of the knowledge base's tables, one module per table.
+//!
+//! Facts are never updated in place: every fact table carries `recorded_at`
+//! and `superseded_at` (record time), and a correction writes a new row.
+//! Rows refer to entities by slug and to relations, events and statements by
+//! their stable key, so a reference survives any number of corrections.
+
+pub mod alias;
+pub mod article;
+pub mod citation;
+pub mod entity;
+pub mod event;
+pub mod external_id;
+pub mod participant;
+pub mod quantity;
+pub mod relation;
+pub mod revision;
+pub mod statement;
+pub mod statement_about;
+pub mod status_period;

@@ -1,0 +1,510 @@
+//! Seed bundles: one TOML file per article, holding the article and every
+//! fact it supports (format: `docs/seed-format.md`).
+//!
+//! A bundle is parsed and validated completely before anything is written,
+//! so an editor sees every problem at once, each named by file and place
+//! (`relations[2].periods[0].from`), and a bad bundle writes nothing.
+
+use crate::edtf::FuzzyDate;
+use crate::vocabulary;
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Bundle {
+    pub article: ArticleSpec,
+    #[serde(default)]
+    pub entities: Vec<EntitySpec>,
+    #[serde(default)]
+    pub relations: Vec<RelationSpec>,
+    #[serde(default)]
+    pub events: Vec<EventSpec>,
+    #[serde(default)]
+    pub statements: Vec<StatementSpec>,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ArticleSpec {
+    pub key: String,
+    pub title: String,
+    pub publisher: String,
+    pub url: Option<String>,
+    pub published_at: String,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct EntitySpec {
+    pub slug: String,
+    pub kind: String,
+    pub category: String,
+    pub name: String,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    pub description: Option<String>,
+    #[serde(default)]
+    pub external_ids: Vec<ExternalIdSpec>,
+    pub cite: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ExternalIdSpec {
+    pub scheme: String,
+    pub value: String,
+    pub url: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct RelationSpec {
+    pub key: String,
+    #[serde(rename = "type")]
+    pub rel_type: String,
+    pub label: String,
+    pub source: String,
+    pub target: String,
+    pub symmetric: Option<bool>,
+    pub body: Option<String>,
+    pub cite: Option<String>,
+    #[serde(default)]
+    pub periods: Vec<PeriodSpec>,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct PeriodSpec {
+    pub status: String,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub note: Option<String>,
+    pub cite: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct EventSpec {
+    pub key: String,
+    #[serde(rename = "type")]
+    pub event_type: String,
+    pub cameo: Option<String>,
+    pub title: String,
+    pub summary: Option<String>,
+    pub date: String,
+    pub location: Option<String>,
+    pub cite: Option<String>,
+    #[serde(default)]
+    pub participants: Vec<ParticipantSpec>,
+    #[serde(default)]
+    pub quantities: Vec<QuantitySpec>,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ParticipantSpec {
+    pub entity: String,
+    pub role: String,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct QuantitySpec {
+    pub what: String,
+    pub value: f64,
+    pub unit: Option<String>,
+    #[serde(default)]
+    pub approximate: bool,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct StatementSpec {
+    pub key: String,
+    pub speaker: String,
+    pub date: String,
+    pub quote: Option<String>,
+    pub summary: String,
+    #[serde(default)]
+    pub about: Vec<String>,
+    pub cite: Option<String>,
+}
+
+/// One thing wrong with a bundle, and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub file: String,
+    /// Path inside the bundle, e.g. `relations[2].periods[0].from`.
+    pub place: String,
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.place.is_empty() {
+            write!(f, "{}: {}", self.file, self.message)
+        } else {
+            write!(f, "{}: {}: {}", self.file, self.place, self.message)
+        }
+    }
+}
+
+/// Every problem found in one bundle.
+#[derive(Debug, Clone)]
+pub struct Problems(pub Vec<Problem>);
+
+impl fmt::Display for Problems {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let lines: Vec<String> = self.0.iter().map(|p| p.to_string()).collect();
+        write!(f, "{}", lines.join("\n"))
+    }
+}
+
+impl std::error::Error for Problems {}
+
+/// A bundle that passed validation, with its dates parsed.
+#[derive(Debug, Clone)]
+pub struct ValidBundle {
+    pub file: String,
+    pub bundle: Bundle,
+    pub published_at: DateTime<Utc>,
+    /// Slugs the bundle uses without defining, with the first place each is
+    /// used; they must already exist in the database.
+    pub external_slugs: BTreeMap<String, String>,
+}
+
+/// `true` for lowercase ASCII words joined by single hyphens.
+pub fn is_slug(text: &str) -> bool {
+    !text.is_empty()
+        && text
+            .split('-')
+            .all(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
+}
+
+/// Reads and validates a bundle file.
+pub fn read_file(path: &Path) -> Result<ValidBundle, Problems> {
+    let file = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        Problems(vec![Problem { file: file.clone(), place: String::new(), message: format!("cannot read: {e}") }])
+    })?;
+    parse(&file, &text)
+}
+
+/// Parses and validates bundle text; `file` names it in problems.
+pub fn parse(file: &str, text: &str) -> Result<ValidBundle, Problems> {
+    let bundle: Bundle = toml::from_str(text).map_err(|e| {
+        let place = e
+            .span()
+            .map(|span| {
+                let line = text[..span.start.min(text.len())].matches('\n').count() + 1;
+                format!("line {line}")
+            })
+            .unwrap_or_default();
+        Problems(vec![Problem { file: file.to_owned(), place, message: e.message().to_owned() }])
+    })?;
+    validate(file, bundle)
+}
+
+struct Checker<'a> {
+    file: &'a str,
+    problems: Vec<Problem>,
+}
+
+impl Checker<'_> {
+    fn add(&mut self, place: impl Into<String>, message: impl Into<String>) {
+        self.problems.push(Problem { file: self.file.to_owned(), place: place.into(), message: message.into() });
+    }
+
+    fn text(&mut self, place: &str, value: &str) {
+        if value.trim().is_empty() {
+            self.add(place, "must not be empty");
+        }
+    }
+
+    fn cite(&mut self, place: &str, cite: &Option<String>) {
+        match cite {
+            None => self.add(place, "a fact needs a citation: add `cite` with the supporting words from the article"),
+            Some(c) if c.trim().is_empty() => self.add(format!("{place}.cite"), "must not be empty"),
+            Some(_) => {}
+        }
+    }
+
+    fn date(&mut self, place: &str, value: &str) -> Option<FuzzyDate> {
+        match FuzzyDate::parse(value) {
+            Ok(d) => Some(d),
+            Err(e) => {
+                self.add(place, e.to_string());
+                None
+            }
+        }
+    }
+
+    fn key(&mut self, place: &str, key: &str, seen: &mut HashSet<String>, what: &str) {
+        if !is_slug(key) {
+            self.add(place, format!("`{key}` is not a valid {what}: use lowercase ASCII words joined by hyphens"));
+        } else if !seen.insert(key.to_owned()) {
+            self.add(place, format!("duplicate {what} `{key}`"));
+        }
+    }
+}
+
+/// Checks a parsed bundle; every problem is reported, not just the first.
+pub fn validate(file: &str, bundle: Bundle) -> Result<ValidBundle, Problems> {
+    let mut c = Checker { file, problems: Vec::new() };
+
+    let a = &bundle.article;
+    if !is_slug(&a.key) {
+        c.add("article.key", format!("`{}` is not a valid key: use lowercase ASCII words joined by hyphens", a.key));
+    }
+    c.text("article.title", &a.title);
+    c.text("article.publisher", &a.publisher);
+    let published_at = match DateTime::parse_from_rfc3339(&a.published_at) {
+        Ok(t) => Some(t.with_timezone(&Utc)),
+        Err(e) => {
+            c.add("article.published_at", format!("`{}` is not an RFC 3339 instant: {e}", a.published_at));
+            None
+        }
+    };
+
+    let mut kinds: HashMap<String, String> = HashMap::new();
+    let mut slugs = HashSet::new();
+    for (i, e) in bundle.entities.iter().enumerate() {
+        let place = format!("entities[{i}]");
+        c.key(&format!("{place}.slug"), &e.slug, &mut slugs, "slug");
+        kinds.insert(e.slug.clone(), e.kind.clone());
+        if !matches!(e.kind.as_str(), "actor" | "organisation" | "region") {
+            c.add(format!("{place}.kind"), format!("unknown kind `{}`: use actor, organisation or region", e.kind));
+        } else if vocabulary::entity_category(&e.kind, &e.category).is_none() {
+            c.add(
+                format!("{place}.category"),
+                format!("unknown category `{}` for kind {} (see docs/vocabulary.md)", e.category, e.kind),
+            );
+        }
+        c.text(&format!("{place}.name"), &e.name);
+        for (j, alias) in e.aliases.iter().enumerate() {
+            c.text(&format!("{place}.aliases[{j}]"), alias);
+        }
+        for (j, x) in e.external_ids.iter().enumerate() {
+            c.text(&format!("{place}.external_ids[{j}].scheme"), &x.scheme);
+            c.text(&format!("{place}.external_ids[{j}].value"), &x.value);
+        }
+        c.cite(&place, &e.cite);
+    }
+
+    let mut external_slugs: BTreeMap<String, String> = BTreeMap::new();
+    let mut reference = |c: &mut Checker, place: String, slug: &str, want_kind: Option<&str>| {
+        if !is_slug(slug) {
+            c.add(place, format!("`{slug}` is not a valid slug"));
+            return;
+        }
+        match kinds.get(slug) {
+            Some(kind) => {
+                if let Some(want) = want_kind {
+                    if kind != want {
+                        c.add(place, format!("`{slug}` is a {kind}, not a {want}"));
+                    }
+                }
+            }
+            None => {
+                external_slugs.entry(slug.to_owned()).or_insert(place);
+            }
+        }
+    };
+
+    let mut keys = HashSet::new();
+    for (i, r) in bundle.relations.iter().enumerate() {
+        let place = format!("relations[{i}]");
+        c.key(&format!("{place}.key"), &r.key, &mut keys, "relation key");
+        if vocabulary::relation_type(&r.rel_type).is_none() {
+            c.add(format!("{place}.type"), format!("unknown relation type `{}` (see docs/vocabulary.md)", r.rel_type));
+        }
+        c.text(&format!("{place}.label"), &r.label);
+        reference(&mut c, format!("{place}.source"), &r.source, None);
+        reference(&mut c, format!("{place}.target"), &r.target, None);
+        if r.source == r.target {
+            c.add(format!("{place}.target"), "a relation needs two different ends");
+        }
+        if let Some(body) = &r.body {
+            reference(&mut c, format!("{place}.body"), body, Some("organisation"));
+        }
+        c.cite(&place, &r.cite);
+        for (j, p) in r.periods.iter().enumerate() {
+            let pp = format!("{place}.periods[{j}]");
+            if !matches!(p.status.as_str(), "proposed" | "active" | "suspended" | "ended") {
+                c.add(
+                    format!("{pp}.status"),
+                    format!("unknown status `{}`: use proposed, active, suspended or ended", p.status),
+                );
+            }
+            let from = p.from.as_deref().and_then(|f| c.date(&format!("{pp}.from"), f));
+            let to = p.to.as_deref().and_then(|t| c.date(&format!("{pp}.to"), t));
+            if let (Some(from), Some(to)) = (&from, &to) {
+                if to.latest < from.earliest {
+                    c.add(
+                        format!("{pp}.to"),
+                        format!("the period ends ({}) before it starts ({})", to.edtf, from.edtf),
+                    );
+                }
+            }
+            c.cite(&pp, &p.cite);
+        }
+    }
+
+    let mut keys = HashSet::new();
+    for (i, e) in bundle.events.iter().enumerate() {
+        let place = format!("events[{i}]");
+        c.key(&format!("{place}.key"), &e.key, &mut keys, "event key");
+        if vocabulary::event_type(&e.event_type).is_none() {
+            c.add(format!("{place}.type"), format!("unknown event type `{}` (see docs/vocabulary.md)", e.event_type));
+        }
+        c.text(&format!("{place}.title"), &e.title);
+        c.date(&format!("{place}.date"), &e.date);
+        if let Some(location) = &e.location {
+            reference(&mut c, format!("{place}.location"), location, Some("region"));
+        }
+        for (j, p) in e.participants.iter().enumerate() {
+            reference(&mut c, format!("{place}.participants[{j}].entity"), &p.entity, None);
+            if vocabulary::participant_role(&p.role).is_none() {
+                c.add(
+                    format!("{place}.participants[{j}].role"),
+                    format!("unknown role `{}` (see docs/vocabulary.md)", p.role),
+                );
+            }
+        }
+        for (j, q) in e.quantities.iter().enumerate() {
+            c.text(&format!("{place}.quantities[{j}].what"), &q.what);
+            if !q.value.is_finite() {
+                c.add(format!("{place}.quantities[{j}].value"), "must be a finite number");
+            }
+        }
+        c.cite(&place, &e.cite);
+    }
+
+    let mut keys = HashSet::new();
+    for (i, s) in bundle.statements.iter().enumerate() {
+        let place = format!("statements[{i}]");
+        c.key(&format!("{place}.key"), &s.key, &mut keys, "statement key");
+        reference(&mut c, format!("{place}.speaker"), &s.speaker, None);
+        c.date(&format!("{place}.date"), &s.date);
+        c.text(&format!("{place}.summary"), &s.summary);
+        for (j, about) in s.about.iter().enumerate() {
+            reference(&mut c, format!("{place}.about[{j}]"), about, None);
+        }
+        c.cite(&place, &s.cite);
+    }
+
+    match (c.problems.is_empty(), published_at) {
+        (true, Some(published_at)) => Ok(ValidBundle { file: file.to_owned(), bundle, published_at, external_slugs }),
+        _ => Err(Problems(c.problems)),
+    }
+}
+
+/// The bundle files at these paths: files as given, folders searched for
+/// `*.toml` (not recursively), in name order.
+pub fn collect_files(paths: &[PathBuf]) -> std::io::Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            let mut found: Vec<PathBuf> = std::fs::read_dir(path)?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+                .collect();
+            found.sort();
+            files.extend(found);
+        } else {
+            files.push(path.clone());
+        }
+    }
+    Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"
+[article]
+key = "a-test-article"
+title = "T"
+publisher = "P"
+published_at = "2008-08-19T16:07:00Z"
+
+[[entities]]
+slug = "nato"
+kind = "organisation"
+category = "alliance"
+name = "NATO"
+cite = "Nato"
+
+[[entities]]
+slug = "russia"
+kind = "actor"
+category = "state"
+name = "Russia"
+cite = "Russia"
+
+[[relations]]
+key = "nato-russia"
+type = "council"
+label = "NATO–Russia Council"
+source = "nato"
+target = "russia"
+cite = "set up in 2002"
+
+[[relations.periods]]
+status = "active"
+from = "2002"
+cite = "set up in 2002"
+"#;
+
+    #[test]
+    fn a_good_bundle_validates() {
+        let v = parse("good.toml", GOOD).unwrap();
+        assert_eq!(v.bundle.relations[0].periods[0].from.as_deref(), Some("2002"));
+        assert!(v.external_slugs.is_empty());
+    }
+
+    #[test]
+    fn problems_name_the_file_and_place() {
+        let bad = GOOD.replace("from = \"2002\"", "from = \"2008-13-45\"").replace("target = \"russia\"", "target = \"rusia\"");
+        let bad = bad.replace("cite = \"Russia\"\n", "");
+        let problems = parse("bad.toml", &bad).unwrap_err().0;
+        let text: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+        assert!(text.iter().any(|t| t.starts_with("bad.toml: relations[0].periods[0].from: `2008-13-45`")), "{text:?}");
+        assert!(text.iter().any(|t| t.starts_with("bad.toml: entities[1]: a fact needs a citation")), "{text:?}");
+        // An unknown slug is only known to be unknown once the database is asked.
+        let v = parse("x.toml", &GOOD.replace("target = \"russia\"", "target = \"rusia\"")).unwrap();
+        assert_eq!(v.external_slugs.get("rusia").map(String::as_str), Some("relations[0].target"));
+    }
+
+    #[test]
+    fn periods_ending_before_they_start_and_duplicates_are_refused() {
+        let bad = GOOD.replace("from = \"2002\"", "from = \"2002\"\nto = \"2001\"");
+        let p = parse("b.toml", &bad).unwrap_err().0;
+        assert_eq!(p[0].place, "relations[0].periods[0].to");
+        let dup = GOOD.replace("slug = \"russia\"", "slug = \"nato\"");
+        let p = parse("d.toml", &dup).unwrap_err().0;
+        assert!(p.iter().any(|p| p.place == "entities[1].slug" && p.message.contains("duplicate slug `nato`")), "{p:?}");
+    }
+
+    #[test]
+    fn unknown_fields_and_syntax_errors_are_located() {
+        let p = parse("u.toml", &GOOD.replace("name = \"NATO\"", "name = \"NATO\"\nnmae = \"x\"")).unwrap_err().0;
+        assert!(p[0].message.contains("nmae"), "{p:?}");
+        assert!(p[0].place.starts_with("line "), "{p:?}");
+    }
+
+    #[test]
+    fn slugs_are_lowercase_hyphenated_words() {
+        assert!(is_slug("south-ossetia"));
+        assert!(is_slug("g8"));
+        assert!(!is_slug("South-Ossetia"));
+        assert!(!is_slug("south--ossetia"));
+        assert!(!is_slug("-nato"));
+        assert!(!is_slug(""));
+    }
+}

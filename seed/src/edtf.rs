@@ -1,0 +1,274 @@
+//! Fuzzy dates in EDTF (ISO 8601-2): the precision a source gives, kept.
+//!
+//! Sources say "in 2002", "in August 2008", "at the weekend", "in the early
+//! 1990s". Storing any of these as a full date would state more than the
+//! source does, so a date is kept as its EDTF text together with the first
+//! and last day it can denote. Those two day numbers are what queries
+//! compare; the text is what users see.
+//!
+//! Accepted: `YYYY`, `YYYY-MM`, `YYYY-MM-DD`, a decade `YYYX`, each with an
+//! optional qualifier `?` (uncertain), `~` (approximate) or `%` (both), and
+//! closed intervals `A/B` of those ("some day between A and B").
+
+use chrono::{Datelike, NaiveDate};
+use std::fmt;
+
+/// How precisely a date is known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Precision {
+    Day,
+    Month,
+    Year,
+    Decade,
+}
+
+impl Precision {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Precision::Day => "DAY",
+            Precision::Month => "MONTH",
+            Precision::Year => "YEAR",
+            Precision::Decade => "DECADE",
+        }
+    }
+}
+
+/// A parsed EDTF date or interval.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FuzzyDate {
+    /// The EDTF text, as written.
+    pub edtf: String,
+    /// For an interval, the coarser of its two ends.
+    pub precision: Precision,
+    pub earliest: NaiveDate,
+    pub latest: NaiveDate,
+    pub approximate: bool,
+    pub uncertain: bool,
+}
+
+/// Why a text is not an accepted EDTF date.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EdtfError {
+    pub input: String,
+    pub reason: String,
+}
+
+impl fmt::Display for EdtfError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "`{}` is not a valid EDTF date: {}", self.input, self.reason)
+    }
+}
+
+impl std::error::Error for EdtfError {}
+
+/// Day number stored for "no known start": before any real date.
+pub const UNKNOWN_START: i32 = -100_000_000;
+/// Day number stored for "still open": after any real date.
+pub const OPEN_END: i32 = 100_000_000;
+
+const EPOCH_DAYS_FROM_CE: i32 = 719_163;
+
+/// Days since 1970-01-01 (negative before it).
+pub fn day_number(date: NaiveDate) -> i32 {
+    date.num_days_from_ce() - EPOCH_DAYS_FROM_CE
+}
+
+/// The date of a day number; `None` for the sentinels and out-of-range values.
+pub fn from_day_number(day: i32) -> Option<NaiveDate> {
+    NaiveDate::from_num_days_from_ce_opt(day.checked_add(EPOCH_DAYS_FROM_CE)?)
+}
+
+impl FuzzyDate {
+    /// Parses EDTF text; the error says what is wrong with it.
+    pub fn parse(input: &str) -> Result<FuzzyDate, EdtfError> {
+        let fail = |reason: &str| EdtfError { input: input.to_owned(), reason: reason.to_owned() };
+        let text = input.trim();
+        if text.is_empty() {
+            return Err(fail("it is empty"));
+        }
+        if text != input {
+            return Err(fail("it has surrounding white space"));
+        }
+        let mut parts = text.split('/');
+        let first = parts.next().unwrap_or_default();
+        let second = parts.next();
+        if parts.next().is_some() {
+            return Err(fail("an interval has exactly one `/`"));
+        }
+        let start = parse_single(first).map_err(|r| fail(&r))?;
+        let Some(second) = second else {
+            return Ok(FuzzyDate { edtf: input.to_owned(), ..start });
+        };
+        if first.is_empty() || second.is_empty() || first == ".." || second == ".." {
+            return Err(fail("open or unknown interval ends are not accepted for a date"));
+        }
+        let end = parse_single(second).map_err(|r| fail(&r))?;
+        if end.latest < start.earliest {
+            return Err(fail("the interval ends before it starts"));
+        }
+        Ok(FuzzyDate {
+            edtf: input.to_owned(),
+            precision: start.precision.max(end.precision),
+            earliest: start.earliest,
+            latest: end.latest,
+            approximate: start.approximate || end.approximate,
+            uncertain: start.uncertain || end.uncertain,
+        })
+    }
+
+    pub fn earliest_day(&self) -> i32 {
+        day_number(self.earliest)
+    }
+
+    pub fn latest_day(&self) -> i32 {
+        day_number(self.latest)
+    }
+}
+
+fn parse_single(text: &str) -> Result<FuzzyDate, String> {
+    if text.is_empty() {
+        return Err("an interval end is empty".into());
+    }
+    let (body, approximate, uncertain) = match text.as_bytes()[text.len() - 1] {
+        b'~' => (&text[..text.len() - 1], true, false),
+        b'?' => (&text[..text.len() - 1], false, true),
+        b'%' => (&text[..text.len() - 1], true, true),
+        _ => (text, false, false),
+    };
+    let fields: Vec<&str> = body.split('-').collect();
+    let year_text = fields[0];
+    if year_text.len() != 4 {
+        return Err(format!("the year `{year_text}` must have four digits"));
+    }
+    let make = |precision, earliest, latest| FuzzyDate {
+        edtf: text.to_owned(),
+        precision,
+        earliest,
+        latest,
+        approximate,
+        uncertain,
+    };
+    if let Some(decade) = year_text.strip_suffix('X') {
+        if fields.len() > 1 {
+            return Err("a decade (YYYX) cannot carry a month or day".into());
+        }
+        let decade: i32 = digits(decade, "decade")?;
+        let first = NaiveDate::from_ymd_opt(decade * 10, 1, 1).ok_or("the decade is out of range")?;
+        let last = NaiveDate::from_ymd_opt(decade * 10 + 9, 12, 31).ok_or("the decade is out of range")?;
+        return Ok(make(Precision::Decade, first, last));
+    }
+    let year: i32 = digits(year_text, "year")?;
+    match fields.len() {
+        1 => {
+            let first = NaiveDate::from_ymd_opt(year, 1, 1).ok_or("the year is out of range")?;
+            let last = NaiveDate::from_ymd_opt(year, 12, 31).ok_or("the year is out of range")?;
+            Ok(make(Precision::Year, first, last))
+        }
+        2 | 3 => {
+            let month: u32 = two_digits(fields[1], "month")?;
+            if !(1..=12).contains(&month) {
+                return Err(format!("month {month:02} does not exist (01 to 12)"));
+            }
+            let first = NaiveDate::from_ymd_opt(year, month, 1).ok_or("the month is out of range")?;
+            if fields.len() == 2 {
+                let next = if month == 12 {
+                    NaiveDate::from_ymd_opt(year + 1, 1, 1)
+                } else {
+                    NaiveDate::from_ymd_opt(year, month + 1, 1)
+                }
+                .ok_or("the month is out of range")?;
+                let last = next.pred_opt().ok_or("the month is out of range")?;
+                return Ok(make(Precision::Month, first, last));
+            }
+            let day: u32 = two_digits(fields[2], "day")?;
+            let date = NaiveDate::from_ymd_opt(year, month, day)
+                .ok_or_else(|| format!("day {day:02} does not exist in {year:04}-{month:02}"))?;
+            Ok(make(Precision::Day, date, date))
+        }
+        _ => Err("expected YYYY, YYYY-MM or YYYY-MM-DD".into()),
+    }
+}
+
+fn digits<T: std::str::FromStr>(text: &str, what: &str) -> Result<T, String> {
+    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format!("the {what} `{text}` must be digits"));
+    }
+    text.parse().map_err(|_| format!("the {what} `{text}` is out of range"))
+}
+
+fn two_digits(text: &str, what: &str) -> Result<u32, String> {
+    if text.len() != 2 {
+        return Err(format!("the {what} `{text}` must have two digits"));
+    }
+    digits(text, what)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn year_month_day_and_decade_denote_their_ranges() {
+        let y = FuzzyDate::parse("2002").unwrap();
+        assert_eq!((y.precision, y.earliest, y.latest), (Precision::Year, d(2002, 1, 1), d(2002, 12, 31)));
+        let m = FuzzyDate::parse("2008-02").unwrap();
+        assert_eq!((m.precision, m.earliest, m.latest), (Precision::Month, d(2008, 2, 1), d(2008, 2, 29)));
+        let m = FuzzyDate::parse("2008-12").unwrap();
+        assert_eq!(m.latest, d(2008, 12, 31));
+        let day = FuzzyDate::parse("2008-08-19").unwrap();
+        assert_eq!((day.precision, day.earliest, day.latest), (Precision::Day, d(2008, 8, 19), d(2008, 8, 19)));
+        let dec = FuzzyDate::parse("199X").unwrap();
+        assert_eq!((dec.precision, dec.earliest, dec.latest), (Precision::Decade, d(1990, 1, 1), d(1999, 12, 31)));
+    }
+
+    #[test]
+    fn qualifiers_set_flags() {
+        let a = FuzzyDate::parse("2008-08-05~").unwrap();
+        assert!(a.approximate && !a.uncertain);
+        let u = FuzzyDate::parse("2008?").unwrap();
+        assert!(!u.approximate && u.uncertain);
+        let both = FuzzyDate::parse("2008-08%").unwrap();
+        assert!(both.approximate && both.uncertain);
+        assert_eq!(both.edtf, "2008-08%");
+    }
+
+    #[test]
+    fn intervals_span_both_ends() {
+        let w = FuzzyDate::parse("2008-08-16/2008-08-17").unwrap();
+        assert_eq!((w.precision, w.earliest, w.latest), (Precision::Day, d(2008, 8, 16), d(2008, 8, 17)));
+        let mixed = FuzzyDate::parse("2008-08/2008-08-19").unwrap();
+        assert_eq!((mixed.precision, mixed.earliest, mixed.latest), (Precision::Month, d(2008, 8, 1), d(2008, 8, 19)));
+    }
+
+    #[test]
+    fn impossible_and_malformed_dates_are_refused_with_a_reason() {
+        let e = FuzzyDate::parse("2008-13-45").unwrap_err();
+        assert!(e.reason.contains("month 13"), "{e}");
+        let e = FuzzyDate::parse("2007-02-29").unwrap_err();
+        assert!(e.reason.contains("day 29 does not exist in 2007-02"), "{e}");
+        assert!(FuzzyDate::parse("08-08-2008").is_err());
+        assert!(FuzzyDate::parse("2008-8").is_err());
+        assert!(FuzzyDate::parse("").is_err());
+        assert!(FuzzyDate::parse(" 2008").is_err());
+        assert!(FuzzyDate::parse("2008/..").is_err());
+        assert!(FuzzyDate::parse("2008-08-19/2008-08-01").unwrap_err().reason.contains("ends before"));
+        assert!(FuzzyDate::parse("2008-08-01/2008-08-02/2008-08-03").is_err());
+        assert!(FuzzyDate::parse("199X-01").is_err());
+        assert!(FuzzyDate::parse("20a8").is_err());
+    }
+
+    #[test]
+    fn day_numbers_round_trip_and_sentinels_bracket_real_dates() {
+        assert_eq!(day_number(d(1970, 1, 1)), 0);
+        assert_eq!(day_number(d(1970, 1, 2)), 1);
+        let n = day_number(d(2008, 8, 19));
+        assert_eq!(from_day_number(n), Some(d(2008, 8, 19)));
+        assert!(UNKNOWN_START < day_number(d(0, 1, 1)));
+        assert!(OPEN_END > day_number(d(9999, 12, 31)));
+        assert_eq!(from_day_number(OPEN_END), None);
+    }
+}
