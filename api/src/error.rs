@@ -1,0 +1,88 @@
+//! One error type for the whole API.
+//!
+//! Client errors carry a stable `extensions.code` and a message a person can
+//! act on. Internal errors (database, I/O) are logged with their detail and
+//! reach the client only as an opaque `INTERNAL` error, so no SQL or driver
+//! text ever leaks.
+
+use async_graphql::ErrorExtensions;
+
+///
+/// It deliberately does not implement `Display`: async-graphql converts any
+/// `Display` type into an error without a code, and every `AppError` must
+/// go through the conversion below, which adds one.
+#[derive(Debug, Clone)]
+pub enum AppError {
+    /// An argument is malformed or out of range (`BAD_USER_INPUT`).
+    BadInput(String),
+    /// A named thing does not exist (`NOT_FOUND`).
+    NotFound(String),
+    /// Anything that is the server's fault (`INTERNAL`).
+    Internal(String),
+}
+
+impl AppError {
+    pub fn bad_input(message: impl Into<String>) -> Self {
+        AppError::BadInput(message.into())
+    }
+
+    pub fn not_found(message: impl Into<String>) -> Self {
+        AppError::NotFound(message.into())
+    }
+
+    /// What the client is told.
+    pub fn message(&self) -> &str {
+        match self {
+            AppError::BadInput(m) | AppError::NotFound(m) => m,
+            AppError::Internal(_) => "internal error",
+        }
+    }
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::BadInput(_) => "BAD_USER_INPUT",
+            AppError::NotFound(_) => "NOT_FOUND",
+            AppError::Internal(_) => "INTERNAL",
+        }
+    }
+}
+
+impl From<sea_orm::DbErr> for AppError {
+    fn from(e: sea_orm::DbErr) -> Self {
+        AppError::Internal(e.to_string())
+    }
+}
+
+impl From<AppError> for async_graphql::Error {
+    fn from(e: AppError) -> Self {
+        if let AppError::Internal(detail) = &e {
+            tracing::error!(error = %detail, "internal error while resolving a request");
+        }
+        let code = e.code();
+        async_graphql::Error::new(e.message()).extend_with(|_, ext| ext.set("code", code))
+    }
+}
+
+/// Result of store and resolver functions.
+pub type AppResult<T> = Result<T, AppError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn internal_errors_hide_their_detail() {
+        let e: async_graphql::Error = AppError::Internal("relation \"x\" does not exist".into()).into();
+        assert_eq!(e.message, "internal error");
+        let ext = e.extensions.expect("extensions set");
+        assert_eq!(ext.get("code"), Some(&async_graphql::Value::from("INTERNAL")));
+    }
+
+    #[test]
+    fn client_errors_keep_their_message_and_code() {
+        let e: async_graphql::Error = AppError::bad_input("first: at most 100").into();
+        assert_eq!(e.message, "first: at most 100");
+        let ext = e.extensions.expect("extensions set");
+        assert_eq!(ext.get("code"), Some(&async_graphql::Value::from("BAD_USER_INPUT")));
+    }
+}

@@ -1,0 +1,176 @@
+//! Types and helpers shared by every domain: fuzzy dates, citations,
+//! revisions, page sizes, cursors and access to the per-request loaders.
+
+use super::article::Article;
+use super::loaders::{ArticleByKey, Batch};
+use super::scalars::{Date, DateTime};
+use crate::error::{AppError, AppResult};
+use crate::store::Store;
+use async_graphql::dataloader::{DataLoader, Loader};
+use async_graphql::{Context, Enum, Object, SimpleObject};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use entity::{citation, revision};
+use seed::edtf::FuzzyDate as Parsed;
+
+pub fn store<'a>(ctx: &Context<'a>) -> &'a Store {
+    &ctx.data_unchecked::<DataLoader<Batch>>().loader().store
+}
+
+/// Loads one value through the request's DataLoader.
+pub async fn load<K>(ctx: &Context<'_>, key: K) -> AppResult<Option<<Batch as Loader<K>>::Value>>
+where
+    K: Send + Sync + std::hash::Hash + Eq + Clone + 'static,
+    Batch: Loader<K, Error = AppError>,
+{
+    ctx.data_unchecked::<DataLoader<Batch>>().load_one(key).await
+}
+
+/// A validated `first` argument: 0 to 100.
+#[derive(Debug, Clone, Copy)]
+pub struct PageSize(pub usize);
+
+pub const MAX_PAGE: i32 = 100;
+
+impl PageSize {
+    pub fn new(first: i32) -> AppResult<PageSize> {
+        if !(0..=MAX_PAGE).contains(&first) {
+            return Err(AppError::bad_input(format!("first: must be between 0 and {MAX_PAGE}, got {first}")));
+        }
+        Ok(PageSize(first as usize))
+    }
+}
+
+/// Opaque cursors: a tag and the keyset position, base64-encoded.
+pub fn encode_cursor(parts: &[&str]) -> String {
+    URL_SAFE_NO_PAD.encode(parts.join("\u{1f}"))
+}
+
+/// Decodes a cursor with the given tag into its parts after the tag.
+pub fn decode_cursor(after: &str, tag: &str, parts: usize) -> AppResult<Vec<String>> {
+    let bad = || AppError::bad_input(format!("after: `{after}` is not a cursor from this list"));
+    let bytes = URL_SAFE_NO_PAD.decode(after).map_err(|_| bad())?;
+    let text = String::from_utf8(bytes).map_err(|_| bad())?;
+    let mut fields: Vec<String> = text.split('\u{1f}').map(str::to_owned).collect();
+    if fields.len() != parts + 1 || fields[0] != tag {
+        return Err(bad());
+    }
+    fields.remove(0);
+    Ok(fields)
+}
+
+pub fn parse_cursor_number<T: std::str::FromStr>(after: &str, text: &str) -> AppResult<T> {
+    text.parse().map_err(|_| AppError::bad_input(format!("after: `{after}` is not a cursor from this list")))
+}
+
+#[derive(SimpleObject, Clone, Debug)]
+pub struct PageInfo {
+    pub has_next_page: bool,
+    pub has_previous_page: bool,
+    pub start_cursor: Option<String>,
+    pub end_cursor: Option<String>,
+}
+
+impl PageInfo {
+    pub fn new(cursors: &[String], has_next: bool, after: bool) -> PageInfo {
+        PageInfo {
+            has_next_page: has_next,
+            has_previous_page: after,
+            start_cursor: cursors.first().cloned(),
+            end_cursor: cursors.last().cloned(),
+        }
+    }
+}
+
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum DatePrecision {
+    Day,
+    Month,
+    Year,
+    Decade,
+}
+
+/// A date known only to some precision (EDTF).
+pub struct FuzzyDate(pub Parsed);
+
+impl FuzzyDate {
+    /// From stored EDTF text. Stored text was validated on the way in;
+    /// should it ever fail to parse, the error is internal.
+    pub fn from_stored(text: &str) -> AppResult<FuzzyDate> {
+        Parsed::parse(text)
+            .map(FuzzyDate)
+            .map_err(|e| AppError::Internal(format!("stored EDTF date does not parse: {e}")))
+    }
+}
+
+#[Object]
+impl FuzzyDate {
+    async fn edtf(&self) -> &str {
+        &self.0.edtf
+    }
+    async fn precision(&self) -> DatePrecision {
+        use seed::edtf::Precision as P;
+        match self.0.precision {
+            P::Day => DatePrecision::Day,
+            P::Month => DatePrecision::Month,
+            P::Year => DatePrecision::Year,
+            P::Decade => DatePrecision::Decade,
+        }
+    }
+    /// first day the date can denote
+    async fn earliest(&self) -> Date {
+        Date::from_naive(self.0.earliest)
+    }
+    /// last day the date can denote
+    async fn latest(&self) -> Date {
+        Date::from_naive(self.0.latest)
+    }
+    /// the source hedges it (~)
+    async fn approximate(&self) -> bool {
+        self.0.approximate
+    }
+    /// the source is unsure of it (?)
+    async fn uncertain(&self) -> bool {
+        self.0.uncertain
+    }
+}
+
+pub struct Citation(pub citation::Model);
+
+#[Object]
+impl Citation {
+    async fn article(&self, ctx: &Context<'_>) -> async_graphql::Result<Article> {
+        let key = &self.0.article_key;
+        let found = load(ctx, ArticleByKey(key.clone())).await?;
+        Ok(Article(found.ok_or_else(|| AppError::Internal(format!("citation names missing article {key}")))?))
+    }
+    /// the words in the article that support the fact
+    async fn quote(&self) -> Option<&str> {
+        self.0.quote.as_deref()
+    }
+}
+
+pub struct Revision(pub revision::Model);
+
+#[Object]
+impl Revision {
+    async fn recorded_at(&self) -> DateTime {
+        DateTime::from_micros(self.0.recorded_at)
+    }
+    /// create, update, retract, ...
+    async fn action(&self) -> &str {
+        &self.0.action
+    }
+    /// who made it: a token's name, or seed
+    async fn author(&self) -> &str {
+        &self.0.author
+    }
+    async fn summary(&self) -> Option<&str> {
+        self.0.summary.as_deref()
+    }
+}
+
+/// Wraps loaded citations for output.
+pub fn citations(rows: Option<Vec<citation::Model>>) -> Vec<Citation> {
+    rows.unwrap_or_default().into_iter().map(Citation).collect()
+}

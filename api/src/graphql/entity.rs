@@ -1,0 +1,373 @@
+//! Actors, organisations and regions: the `Entity` interface and its three
+//! implementations, which share every field but their kind-specific ones.
+
+use super::common::{citations, load, store, Revision};
+use super::event::{list_events, EventConnection};
+use super::history::{timeline, TimelineEntry};
+use super::ids::{encode, IdKind};
+use super::loaders::{AliasesOf, CitationsOf, EntityBySlug, ExternalIdsOf, RevisionsOf};
+use super::relation::{list_relations, RelationConnection, RelationStatus};
+use super::scalars::{text, Date, DateTime};
+use super::statement::{list_statements, StatementConnection};
+use crate::error::{AppError, AppResult};
+use crate::store::events::EventFilter;
+use crate::store::relations::RelationFilter;
+use crate::store::statements::StatementFilter;
+use crate::time::{as_of_day, day_range, known_at};
+use async_graphql::{Context, Enum, Interface, Object, SimpleObject, ID};
+use entity::entity as ent;
+use std::sync::Arc;
+
+/// ACTOR: a state, person, armed force or other party that acts (a state is an
+/// actor; its territory is not a separate entity). ORGANISATION: an alliance,
+/// intergovernmental organisation, council, commission or other body.
+/// REGION: a place that is not a state: a breakaway region, province, city, port.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum EntityKind {
+    Actor,
+    Organisation,
+    Region,
+}
+
+impl EntityKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntityKind::Actor => "actor",
+            EntityKind::Organisation => "organisation",
+            EntityKind::Region => "region",
+        }
+    }
+}
+
+#[derive(SimpleObject, Clone, Debug)]
+pub struct ExternalId {
+    pub scheme: String,
+    pub value: String,
+    pub url: Option<String>,
+}
+
+/// What the three entity types share: the current version's row.
+#[derive(Clone)]
+pub struct EntityData(pub Arc<ent::Model>);
+
+/// A state, person, armed force, organisation, body or place.
+#[derive(Interface)]
+#[graphql(
+    name = "Entity",
+    field(name = "id", ty = "ID"),
+    field(name = "slug", ty = "String", desc = "stable key: lowercase ASCII words joined by hyphens (nato, south-ossetia)"),
+    field(name = "kind", ty = "EntityKind"),
+    field(name = "category", ty = "String", desc = "finer class from a documented vocabulary (state, person, alliance, council, breakaway-region, city, ...)"),
+    field(name = "name", ty = "String"),
+    field(name = "aliases", ty = "Vec<String>", desc = "other names it goes by in sources (Nato, Moscow for the Russian government, ...)"),
+    field(name = "description", ty = "Option<String>"),
+    field(name = "external_ids", ty = "Vec<ExternalId>", desc = "identifiers in other systems (wikidata Q7184, iso-3166 GE, ...)"),
+    field(
+        name = "relations",
+        ty = "RelationConnection",
+        desc = "relations with this entity at either end that hold at asOf, as recorded at knownAt",
+        arg(name = "as_of", ty = "Option<Date>"),
+        arg(name = "known_at", ty = "Option<DateTime>"),
+        arg(name = "type", ty = "Option<String>"),
+        arg(name = "status", ty = "Option<RelationStatus>"),
+        arg(name = "first", ty = "i32", default = 20),
+        arg(name = "after", ty = "Option<String>")
+    ),
+    field(
+        name = "events",
+        ty = "EventConnection",
+        desc = "events it took part in, oldest first",
+        arg(name = "from", ty = "Option<Date>"),
+        arg(name = "to", ty = "Option<Date>"),
+        arg(name = "first", ty = "i32", default = 20),
+        arg(name = "after", ty = "Option<String>")
+    ),
+    field(
+        name = "statements",
+        ty = "StatementConnection",
+        desc = "statements it made, oldest first",
+        arg(name = "first", ty = "i32", default = 20),
+        arg(name = "after", ty = "Option<String>")
+    ),
+    field(
+        name = "timeline",
+        ty = "Vec<TimelineEntry>",
+        desc = "status changes of its relations, its events and its statements, oldest first",
+        arg(name = "from", ty = "Option<Date>"),
+        arg(name = "to", ty = "Option<Date>"),
+        arg(name = "known_at", ty = "Option<DateTime>")
+    ),
+    field(name = "revisions", ty = "Vec<Revision>", desc = "record-time log of changes to this entity, oldest first"),
+    field(name = "citations", ty = "Vec<super::common::Citation>")
+)]
+#[derive(Clone)]
+pub enum Entity {
+    Actor(Actor),
+    Organisation(Organisation),
+    Region(Region),
+}
+
+impl Entity {
+    pub fn from_model(model: ent::Model) -> Entity {
+        let data = EntityData(Arc::new(model));
+        match data.0.kind.as_str() {
+            "organisation" => Entity::Organisation(Organisation(data)),
+            "region" => Entity::Region(Region(data)),
+            _ => Entity::Actor(Actor(data)),
+        }
+    }
+
+    /// Loads the entity with this slug through the request's DataLoader.
+    pub async fn load(ctx: &Context<'_>, slug: &str) -> AppResult<Option<Entity>> {
+        Ok(load(ctx, EntityBySlug(slug.to_owned())).await?.map(Entity::from_model))
+    }
+
+    /// Like [`Entity::load`], for a slug a stored fact refers to.
+    pub async fn load_required(ctx: &Context<'_>, slug: &str) -> AppResult<Entity> {
+        Entity::load(ctx, slug)
+            .await?
+            .ok_or_else(|| AppError::Internal(format!("a stored fact refers to missing entity {slug}")))
+    }
+
+    /// Loads many slugs, keeping order and skipping any that are gone.
+    pub async fn load_many(ctx: &Context<'_>, slugs: &[String]) -> AppResult<Vec<Entity>> {
+        let loader = ctx.data_unchecked::<async_graphql::dataloader::DataLoader<super::loaders::Batch>>();
+        let mut found = loader.load_many(slugs.iter().cloned().map(EntityBySlug)).await?;
+        Ok(slugs.iter().filter_map(|s| found.remove(&EntityBySlug(s.clone())).map(Entity::from_model)).collect())
+    }
+}
+
+impl EntityData {
+    fn slug(&self) -> &str {
+        &self.0.slug
+    }
+
+    async fn related(
+        &self,
+        ctx: &Context<'_>,
+        rel_type: &str,
+        slug_is_source: bool,
+        as_of: Option<Date>,
+        known: Option<DateTime>,
+        kind: Option<&str>,
+    ) -> AppResult<Vec<Entity>> {
+        let day = as_of_day(text(&as_of))?;
+        let known = known_at(text(&known))?;
+        let rows = store(ctx).relations_at_end(rel_type, self.slug(), slug_is_source, day, known).await?;
+        let mut others: Vec<String> =
+            rows.into_iter().map(|r| if slug_is_source { r.target } else { r.source }).collect();
+        others.dedup();
+        let entities = Entity::load_many(ctx, &others).await?;
+        Ok(entities.into_iter().filter(|e| kind.is_none_or(|k| e.data().0.kind == k)).collect())
+    }
+}
+
+impl Entity {
+    pub fn data(&self) -> &EntityData {
+        match self {
+            Entity::Actor(a) => &a.0,
+            Entity::Organisation(o) => &o.0,
+            Entity::Region(r) => &r.0,
+        }
+    }
+}
+
+/// Generates an entity type: the fields every entity has, plus `$extra`.
+macro_rules! entity_type {
+    ($(#[$meta:meta])* $name:ident { $($extra:tt)* }) => {
+        $(#[$meta])*
+        #[derive(Clone)]
+        pub struct $name(pub EntityData);
+
+        #[Object]
+        impl $name {
+            pub async fn id(&self, _ctx: &Context<'_>) -> async_graphql::Result<ID> {
+                Ok(encode(IdKind::Entity, &self.0 .0.slug))
+            }
+            /// stable key: lowercase ASCII words joined by hyphens (nato, south-ossetia)
+            async fn slug(&self, _ctx: &Context<'_>) -> async_graphql::Result<String> {
+                Ok(self.0 .0.slug.clone())
+            }
+            async fn kind(&self, _ctx: &Context<'_>) -> async_graphql::Result<EntityKind> {
+                Ok(match self.0 .0.kind.as_str() {
+                    "organisation" => EntityKind::Organisation,
+                    "region" => EntityKind::Region,
+                    _ => EntityKind::Actor,
+                })
+            }
+            /// finer class from a documented vocabulary (state, person, alliance, council, breakaway-region, city, ...)
+            async fn category(&self, _ctx: &Context<'_>) -> async_graphql::Result<String> {
+                Ok(self.0 .0.category.clone())
+            }
+            async fn name(&self, _ctx: &Context<'_>) -> async_graphql::Result<String> {
+                Ok(self.0 .0.name.clone())
+            }
+            /// other names it goes by in sources (Nato, Moscow for the Russian government, ...)
+            async fn aliases(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<String>> {
+                Ok(load(ctx, AliasesOf(self.0 .0.id)).await?.unwrap_or_default())
+            }
+            async fn description(&self, _ctx: &Context<'_>) -> async_graphql::Result<Option<String>> {
+                Ok(self.0 .0.description.clone())
+            }
+            /// identifiers in other systems (wikidata Q7184, iso-3166 GE, ...)
+            async fn external_ids(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ExternalId>> {
+                let rows = load(ctx, ExternalIdsOf(self.0 .0.id)).await?.unwrap_or_default();
+                Ok(rows.into_iter().map(|x| ExternalId { scheme: x.scheme, value: x.value, url: x.url }).collect())
+            }
+            /// relations with this entity at either end that hold at asOf, as recorded at knownAt
+            async fn relations(
+                &self,
+                ctx: &Context<'_>,
+                as_of: Option<Date>,
+                known_at: Option<DateTime>,
+                #[graphql(name = "type")] rel_type: Option<String>,
+                status: Option<RelationStatus>,
+                #[graphql(default = 20)] first: i32,
+                after: Option<String>,
+            ) -> async_graphql::Result<RelationConnection> {
+                let filter = RelationFilter {
+                    entity: Some(self.0 .0.slug.clone()),
+                    between: None,
+                    rel_type,
+                    status: status.map(|s| s.as_str().to_owned()),
+                    day: as_of_day(text(&as_of))?,
+                    known: crate::time::known_at(text(&known_at))?,
+                };
+                Ok(list_relations(ctx, filter, first, after).await?)
+            }
+            /// events it took part in, oldest first
+            async fn events(
+                &self,
+                ctx: &Context<'_>,
+                from: Option<Date>,
+                to: Option<Date>,
+                #[graphql(default = 20)] first: i32,
+                after: Option<String>,
+            ) -> async_graphql::Result<EventConnection> {
+                let (from, to) = day_range(text(&from), text(&to))?;
+                let filter = EventFilter { entity: Some(self.0 .0.slug.clone()), region: None, event_type: None, from, to };
+                Ok(list_events(ctx, filter, first, after).await?)
+            }
+            /// statements it made, oldest first
+            async fn statements(
+                &self,
+                ctx: &Context<'_>,
+                #[graphql(default = 20)] first: i32,
+                after: Option<String>,
+            ) -> async_graphql::Result<StatementConnection> {
+                let filter = StatementFilter { speaker: Some(self.0 .0.slug.clone()), about: None };
+                Ok(list_statements(ctx, filter, first, after).await?)
+            }
+            /// status changes of its relations, its events and its statements, oldest first
+            async fn timeline(
+                &self,
+                ctx: &Context<'_>,
+                from: Option<Date>,
+                to: Option<Date>,
+                known_at: Option<DateTime>,
+            ) -> async_graphql::Result<Vec<TimelineEntry>> {
+                Ok(timeline(ctx, &[self.0 .0.slug.clone()], from, to, known_at).await?)
+            }
+            /// record-time log of changes to this entity, oldest first
+            async fn revisions(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Revision>> {
+                let rows = load(ctx, RevisionsOf("entity", self.0 .0.slug.clone())).await?;
+                Ok(rows.unwrap_or_default().into_iter().map(Revision).collect())
+            }
+            async fn citations(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<super::common::Citation>> {
+                let rows = load(ctx, CitationsOf("entity", self.0 .0.slug.clone(), crate::time::Known::Now)).await?;
+                Ok(citations(rows))
+            }
+            $($extra)*
+        }
+    };
+}
+
+entity_type! {
+    /// A state, person, armed force or other party that acts.
+    Actor {
+        /// for a state: the regions that lie in it at asOf
+        async fn regions(&self, ctx: &Context<'_>, as_of: Option<Date>, known_at: Option<DateTime>) -> async_graphql::Result<Vec<Region>> {
+            let found = self.0.related(ctx, "part-of", false, as_of, known_at, Some("region")).await?;
+            Ok(found.into_iter().filter_map(|e| match e { Entity::Region(r) => Some(r), _ => None }).collect())
+        }
+    }
+}
+
+entity_type! {
+    /// An alliance, intergovernmental organisation, council, commission or other body.
+    Organisation {
+        /// entities in a membership relation with it at asOf
+        async fn members(&self, ctx: &Context<'_>, as_of: Option<Date>, known_at: Option<DateTime>) -> async_graphql::Result<Vec<Entity>> {
+            Ok(self.0.related(ctx, "membership", false, as_of, known_at, None).await?)
+        }
+    }
+}
+
+entity_type! {
+    /// A place that is not a state: a breakaway region, province, city, port.
+    Region {
+        /// the states or regions it lies in at asOf (a disputed region may have several)
+        async fn part_of(&self, ctx: &Context<'_>, as_of: Option<Date>, known_at: Option<DateTime>) -> async_graphql::Result<Vec<Entity>> {
+            Ok(self.0.related(ctx, "part-of", true, as_of, known_at, None).await?)
+        }
+        /// regions that lie in it at asOf
+        async fn parts(&self, ctx: &Context<'_>, as_of: Option<Date>, known_at: Option<DateTime>) -> async_graphql::Result<Vec<Region>> {
+            let found = self.0.related(ctx, "part-of", false, as_of, known_at, Some("region")).await?;
+            Ok(found.into_iter().filter_map(|e| match e { Entity::Region(r) => Some(r), _ => None }).collect())
+        }
+    }
+}
+
+pub struct EntityEdge {
+    cursor: String,
+    node: Entity,
+}
+
+#[Object]
+impl EntityEdge {
+    async fn cursor(&self) -> &str {
+        &self.cursor
+    }
+    async fn node(&self) -> &Entity {
+        &self.node
+    }
+}
+
+pub struct EntityConnection {
+    edges: Vec<EntityEdge>,
+    page_info: super::common::PageInfo,
+    filter: crate::store::entities::EntityFilter,
+}
+
+#[Object]
+impl EntityConnection {
+    async fn edges(&self) -> &[EntityEdge] {
+        &self.edges
+    }
+    async fn page_info(&self) -> &super::common::PageInfo {
+        &self.page_info
+    }
+    async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<u64> {
+        Ok(store(ctx).entity_count(&self.filter).await?)
+    }
+}
+
+/// One page of current entities in slug order.
+pub async fn list_entities(
+    ctx: &Context<'_>,
+    filter: crate::store::entities::EntityFilter,
+    first: i32,
+    after: Option<String>,
+) -> AppResult<EntityConnection> {
+    use super::common::{decode_cursor, encode_cursor, PageInfo, PageSize};
+    let size = PageSize::new(first)?;
+    let after_slug = after.as_deref().map(|a| decode_cursor(a, "ent", 1)).transpose()?.map(|mut v| v.remove(0));
+    let page = store(ctx).entity_page(&filter, size.0, after_slug.as_deref()).await?;
+    let edges: Vec<EntityEdge> = page
+        .rows
+        .into_iter()
+        .map(|m| EntityEdge { cursor: encode_cursor(&["ent", &m.slug]), node: Entity::from_model(m) })
+        .collect();
+    let cursors: Vec<String> = edges.iter().map(|e| e.cursor.clone()).collect();
+    Ok(EntityConnection { page_info: PageInfo::new(&cursors, page.has_next, after.is_some()), edges, filter })
+}

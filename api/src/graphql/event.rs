@@ -1,0 +1,141 @@
+//! Events and event listings.
+
+use super::common::{citations, decode_cursor, encode_cursor, load, parse_cursor_number, store, Citation, FuzzyDate, PageInfo, PageSize};
+use super::entity::{Entity, Region};
+use super::ids::{encode, IdKind};
+use super::loaders::{CitationsOf, ParticipantsOf, QuantitiesOf};
+use crate::error::AppResult;
+use crate::store::events::{DateCursor, EventFilter};
+use crate::time::Known;
+use async_graphql::{Context, Object, SimpleObject, ID};
+use entity::event;
+
+/// Something that happened at a time: a ceasefire, a prisoner exchange, a deployment, a meeting.
+pub struct Event(pub event::Model);
+
+#[Object]
+impl Event {
+    pub async fn id(&self, _ctx: &Context<'_>) -> async_graphql::Result<ID> {
+        Ok(encode(IdKind::Event, &self.0.key))
+    }
+    /// code from a documented vocabulary
+    #[graphql(name = "type")]
+    async fn event_type(&self) -> &str {
+        &self.0.event_type
+    }
+    /// the CAMEO event code, where one fits
+    async fn cameo_code(&self) -> Option<&str> {
+        self.0.cameo_code.as_deref()
+    }
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+    async fn summary(&self) -> Option<&str> {
+        self.0.summary.as_deref()
+    }
+    async fn date(&self) -> async_graphql::Result<FuzzyDate> {
+        Ok(FuzzyDate::from_stored(&self.0.date_edtf)?)
+    }
+    async fn location(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Region>> {
+        let Some(slug) = &self.0.location else { return Ok(None) };
+        Ok(match Entity::load(ctx, slug).await? {
+            Some(Entity::Region(r)) => Some(r),
+            _ => None,
+        })
+    }
+    async fn participants(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Participant>> {
+        let rows = load(ctx, ParticipantsOf(self.0.id)).await?.unwrap_or_default();
+        let slugs: Vec<String> = rows.iter().map(|p| p.entity_slug.clone()).collect();
+        let entities = Entity::load_many(ctx, &slugs).await?;
+        let mut out = Vec::new();
+        for (p, e) in rows.into_iter().zip(slugs) {
+            if let Some(entity) = entities.iter().find(|x| x.data().0.slug == e) {
+                out.push(Participant { entity: entity.clone(), role: p.role });
+            }
+        }
+        Ok(out)
+    }
+    /// figures the source gives (prisoners released: 15, observers: 20)
+    async fn quantities(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Quantity>> {
+        let rows = load(ctx, QuantitiesOf(self.0.id)).await?.unwrap_or_default();
+        Ok(rows
+            .into_iter()
+            .map(|q| Quantity { what: q.what, value: q.value, unit: q.unit, approximate: q.approximate })
+            .collect())
+    }
+    async fn citations(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Citation>> {
+        Ok(citations(load(ctx, CitationsOf("event", self.0.key.clone(), Known::Now)).await?))
+    }
+}
+
+#[derive(SimpleObject, Clone)]
+pub struct Participant {
+    pub entity: Entity,
+    /// source, target, mediator, observer, ...
+    pub role: String,
+}
+
+#[derive(SimpleObject, Clone)]
+pub struct Quantity {
+    pub what: String,
+    pub value: f64,
+    pub unit: Option<String>,
+    /// the source gives it as a bound or an estimate (up to 100, about 35 km)
+    pub approximate: bool,
+}
+
+pub struct EventEdge {
+    cursor: String,
+    node: event::Model,
+}
+
+#[Object]
+impl EventEdge {
+    async fn cursor(&self) -> &str {
+        &self.cursor
+    }
+    async fn node(&self) -> Event {
+        Event(self.node.clone())
+    }
+}
+
+pub struct EventConnection {
+    edges: Vec<EventEdge>,
+    page_info: PageInfo,
+    filter: EventFilter,
+}
+
+#[Object]
+impl EventConnection {
+    async fn edges(&self) -> &[EventEdge] {
+        &self.edges
+    }
+    async fn page_info(&self) -> &PageInfo {
+        &self.page_info
+    }
+    async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<u64> {
+        Ok(store(ctx).event_count(&self.filter).await?)
+    }
+}
+
+/// Decodes a date-ordered cursor with this tag.
+pub fn date_cursor(after: &Option<String>, tag: &str) -> AppResult<Option<DateCursor>> {
+    let Some(a) = after else { return Ok(None) };
+    let mut parts = decode_cursor(a, tag, 2)?;
+    let key = parts.pop().unwrap_or_default();
+    let day = parse_cursor_number(a, &parts[0])?;
+    Ok(Some((day, key)))
+}
+
+pub async fn list_events(ctx: &Context<'_>, filter: EventFilter, first: i32, after: Option<String>) -> AppResult<EventConnection> {
+    let size = PageSize::new(first)?;
+    let cursor = date_cursor(&after, "ev")?;
+    let page = store(ctx).event_page(&filter, size.0, cursor.as_ref()).await?;
+    let edges: Vec<EventEdge> = page
+        .rows
+        .into_iter()
+        .map(|e| EventEdge { cursor: encode_cursor(&["ev", &e.date_earliest.to_string(), &e.key]), node: e })
+        .collect();
+    let cursors: Vec<String> = edges.iter().map(|e| e.cursor.clone()).collect();
+    Ok(EventConnection { page_info: PageInfo::new(&cursors, page.has_next, after.is_some()), edges, filter })
+}

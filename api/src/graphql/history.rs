@@ -1,0 +1,80 @@
+//! Timelines: status changes, events and statements merged, oldest first.
+
+use super::common::{store, FuzzyDate};
+use super::event::Event;
+use super::relation::Relation;
+use super::scalars::{text, Date, DateTime};
+use super::statement::Statement;
+use super::loaders::RelationByKey;
+use crate::error::AppResult;
+use crate::store::history::TimelineItem;
+use crate::time::{day_range, known_at, Known};
+use async_graphql::{Context, Enum, Object};
+
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum TimelineKind {
+    StatusChange,
+    Event,
+    Statement,
+}
+
+pub struct TimelineEntry {
+    item: TimelineItem,
+    known: Known,
+}
+
+#[Object]
+impl TimelineEntry {
+    async fn date(&self) -> async_graphql::Result<FuzzyDate> {
+        let text = match &self.item {
+            TimelineItem::StatusChange(s) => s.from_edtf.clone().unwrap_or_default(),
+            TimelineItem::Event(e) => e.date_edtf.clone(),
+            TimelineItem::Statement(s) => s.date_edtf.clone(),
+        };
+        Ok(FuzzyDate::from_stored(&text)?)
+    }
+    async fn kind(&self) -> TimelineKind {
+        match &self.item {
+            TimelineItem::StatusChange(_) => TimelineKind::StatusChange,
+            TimelineItem::Event(_) => TimelineKind::Event,
+            TimelineItem::Statement(_) => TimelineKind::Statement,
+        }
+    }
+    async fn title(&self) -> String {
+        match &self.item {
+            TimelineItem::StatusChange(s) => format!("{}: {}", s.label, s.status.to_uppercase()),
+            TimelineItem::Event(e) => e.title.clone(),
+            TimelineItem::Statement(s) => s.summary.clone(),
+        }
+    }
+    async fn relation(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Relation>> {
+        let TimelineItem::StatusChange(s) = &self.item else { return Ok(None) };
+        Ok(super::common::load(ctx, RelationByKey(s.relation_key.clone(), self.known)).await?.map(Relation))
+    }
+    async fn event(&self) -> Option<Event> {
+        match &self.item {
+            TimelineItem::Event(e) => Some(Event(e.clone())),
+            _ => None,
+        }
+    }
+    async fn statement(&self) -> Option<Statement> {
+        match &self.item {
+            TimelineItem::Statement(s) => Some(Statement(s.clone())),
+            _ => None,
+        }
+    }
+}
+
+/// The merged timeline of these entities.
+pub async fn timeline(
+    ctx: &Context<'_>,
+    slugs: &[String],
+    from: Option<Date>,
+    to: Option<Date>,
+    known: Option<DateTime>,
+) -> AppResult<Vec<TimelineEntry>> {
+    let (lo, hi) = day_range(text(&from), text(&to))?;
+    let known = known_at(text(&known))?;
+    let items = store(ctx).timeline(slugs, lo, hi, known).await?;
+    Ok(items.into_iter().map(|item| TimelineEntry { item, known }).collect())
+}

@@ -1,0 +1,210 @@
+//! Per-request DataLoaders: every lookup a list can trigger is batched, so
+//! a page of 100 relations with their ends, history and citations costs a
+//! handful of queries, not hundreds.
+
+use crate::error::AppError;
+use crate::store::Store;
+use crate::time::Known;
+use async_graphql::dataloader::Loader;
+use entity::{article, citation, entity as ent, event, external_id, participant, quantity, relation, revision, statement, status_period};
+use std::collections::HashMap;
+use std::hash::Hash;
+
+/// The batch loader behind every per-request `DataLoader`.
+pub struct Batch {
+    pub store: Store,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct EntityBySlug(pub String);
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct AliasesOf(pub i64);
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ExternalIdsOf(pub i64);
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct RelationByKey(pub String, pub Known);
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct PeriodsOf(pub String, pub Known);
+/// Citations of a fact: kind (`entity`, `relation`, `period`, `event`, `statement`), key, record time.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct CitationsOf(pub &'static str, pub String, pub Known);
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ArticleByKey(pub String);
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct EventByKey(pub String);
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct StatementByKey(pub String);
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ParticipantsOf(pub i64);
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct QuantitiesOf(pub i64);
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct AboutOf(pub i64);
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct RevisionsOf(pub &'static str, pub String);
+
+/// Groups keys by a part they share (record time, fact kind) so each group is one query.
+fn groups<K: Clone, G: Hash + Eq>(keys: &[K], group: impl Fn(&K) -> G) -> HashMap<G, Vec<K>> {
+    let mut out: HashMap<G, Vec<K>> = HashMap::new();
+    for k in keys {
+        out.entry(group(k)).or_default().push(k.clone());
+    }
+    out
+}
+
+/// Re-keys a map of results by the loader's key type.
+fn rekey<K: Hash + Eq, Q: Hash + Eq, V>(keys: Vec<K>, found: &mut HashMap<Q, V>, inner: impl Fn(&K) -> Q) -> Vec<(K, V)> {
+    keys.into_iter().filter_map(|k| found.remove(&inner(&k)).map(|v| (k, v))).collect()
+}
+
+impl Loader<EntityBySlug> for Batch {
+    type Value = ent::Model;
+    type Error = AppError;
+    async fn load(&self, keys: &[EntityBySlug]) -> Result<HashMap<EntityBySlug, ent::Model>, AppError> {
+        let slugs: Vec<String> = keys.iter().map(|k| k.0.clone()).collect();
+        let mut found = self.store.entities_by_slug(&slugs).await?;
+        Ok(rekey(keys.to_vec(), &mut found, |k| k.0.clone()).into_iter().collect())
+    }
+}
+
+impl Loader<AliasesOf> for Batch {
+    type Value = Vec<String>;
+    type Error = AppError;
+    async fn load(&self, keys: &[AliasesOf]) -> Result<HashMap<AliasesOf, Vec<String>>, AppError> {
+        let ids: Vec<i64> = keys.iter().map(|k| k.0).collect();
+        let mut found = self.store.aliases(&ids).await?;
+        Ok(rekey(keys.to_vec(), &mut found, |k| k.0).into_iter().collect())
+    }
+}
+
+impl Loader<ExternalIdsOf> for Batch {
+    type Value = Vec<external_id::Model>;
+    type Error = AppError;
+    async fn load(&self, keys: &[ExternalIdsOf]) -> Result<HashMap<ExternalIdsOf, Self::Value>, AppError> {
+        let ids: Vec<i64> = keys.iter().map(|k| k.0).collect();
+        let mut found = self.store.external_ids(&ids).await?;
+        Ok(rekey(keys.to_vec(), &mut found, |k| k.0).into_iter().collect())
+    }
+}
+
+impl Loader<RelationByKey> for Batch {
+    type Value = relation::Model;
+    type Error = AppError;
+    async fn load(&self, keys: &[RelationByKey]) -> Result<HashMap<RelationByKey, Self::Value>, AppError> {
+        let mut out = HashMap::new();
+        for (known, group) in groups(keys, |k| k.1) {
+            let wanted: Vec<String> = group.iter().map(|k| k.0.clone()).collect();
+            let mut found = self.store.relations_by_key(&wanted, known).await?;
+            out.extend(rekey(group, &mut found, |k| k.0.clone()));
+        }
+        Ok(out)
+    }
+}
+
+impl Loader<PeriodsOf> for Batch {
+    type Value = Vec<status_period::Model>;
+    type Error = AppError;
+    async fn load(&self, keys: &[PeriodsOf]) -> Result<HashMap<PeriodsOf, Self::Value>, AppError> {
+        let mut out = HashMap::new();
+        for (known, group) in groups(keys, |k| k.1) {
+            let wanted: Vec<String> = group.iter().map(|k| k.0.clone()).collect();
+            let mut found = self.store.periods(&wanted, known).await?;
+            out.extend(group.into_iter().map(|k| {
+                let v = found.remove(&k.0).unwrap_or_default();
+                (k, v)
+            }));
+        }
+        Ok(out)
+    }
+}
+
+impl Loader<CitationsOf> for Batch {
+    type Value = Vec<citation::Model>;
+    type Error = AppError;
+    async fn load(&self, keys: &[CitationsOf]) -> Result<HashMap<CitationsOf, Self::Value>, AppError> {
+        let mut out = HashMap::new();
+        for ((kind, known), group) in groups(keys, |k| (k.0, k.2)) {
+            let wanted: Vec<String> = group.iter().map(|k| k.1.clone()).collect();
+            let mut found = self.store.citations(kind, &wanted, known).await?;
+            out.extend(group.into_iter().map(|k| {
+                let v = found.remove(&k.1).unwrap_or_default();
+                (k, v)
+            }));
+        }
+        Ok(out)
+    }
+}
+
+impl Loader<ArticleByKey> for Batch {
+    type Value = article::Model;
+    type Error = AppError;
+    async fn load(&self, keys: &[ArticleByKey]) -> Result<HashMap<ArticleByKey, Self::Value>, AppError> {
+        let wanted: Vec<String> = keys.iter().map(|k| k.0.clone()).collect();
+        let mut found = self.store.articles_by_key(&wanted).await?;
+        Ok(rekey(keys.to_vec(), &mut found, |k| k.0.clone()).into_iter().collect())
+    }
+}
+
+impl Loader<EventByKey> for Batch {
+    type Value = event::Model;
+    type Error = AppError;
+    async fn load(&self, keys: &[EventByKey]) -> Result<HashMap<EventByKey, Self::Value>, AppError> {
+        let wanted: Vec<String> = keys.iter().map(|k| k.0.clone()).collect();
+        let mut found = self.store.events_by_key(&wanted).await?;
+        Ok(rekey(keys.to_vec(), &mut found, |k| k.0.clone()).into_iter().collect())
+    }
+}
+
+impl Loader<StatementByKey> for Batch {
+    type Value = statement::Model;
+    type Error = AppError;
+    async fn load(&self, keys: &[StatementByKey]) -> Result<HashMap<StatementByKey, Self::Value>, AppError> {
+        let wanted: Vec<String> = keys.iter().map(|k| k.0.clone()).collect();
+        let mut found = self.store.statements_by_key(&wanted).await?;
+        Ok(rekey(keys.to_vec(), &mut found, |k| k.0.clone()).into_iter().collect())
+    }
+}
+
+impl Loader<ParticipantsOf> for Batch {
+    type Value = Vec<participant::Model>;
+    type Error = AppError;
+    async fn load(&self, keys: &[ParticipantsOf]) -> Result<HashMap<ParticipantsOf, Self::Value>, AppError> {
+        let ids: Vec<i64> = keys.iter().map(|k| k.0).collect();
+        let mut found = self.store.participants(&ids).await?;
+        Ok(rekey(keys.to_vec(), &mut found, |k| k.0).into_iter().collect())
+    }
+}
+
+impl Loader<QuantitiesOf> for Batch {
+    type Value = Vec<quantity::Model>;
+    type Error = AppError;
+    async fn load(&self, keys: &[QuantitiesOf]) -> Result<HashMap<QuantitiesOf, Self::Value>, AppError> {
+        let ids: Vec<i64> = keys.iter().map(|k| k.0).collect();
+        let mut found = self.store.quantities(&ids).await?;
+        Ok(rekey(keys.to_vec(), &mut found, |k| k.0).into_iter().collect())
+    }
+}
+
+impl Loader<AboutOf> for Batch {
+    type Value = Vec<String>;
+    type Error = AppError;
+    async fn load(&self, keys: &[AboutOf]) -> Result<HashMap<AboutOf, Self::Value>, AppError> {
+        let ids: Vec<i64> = keys.iter().map(|k| k.0).collect();
+        let mut found = self.store.statement_about(&ids).await?;
+        Ok(rekey(keys.to_vec(), &mut found, |k| k.0).into_iter().collect())
+    }
+}
+
+impl Loader<RevisionsOf> for Batch {
+    type Value = Vec<revision::Model>;
+    type Error = AppError;
+    async fn load(&self, keys: &[RevisionsOf]) -> Result<HashMap<RevisionsOf, Self::Value>, AppError> {
+        let mut out = HashMap::new();
+        for (kind, group) in groups(keys, |k| k.0) {
+            let wanted: Vec<String> = group.iter().map(|k| k.1.clone()).collect();
+            let mut found = self.store.revisions(kind, &wanted).await?;
+            out.extend(rekey(group, &mut found, |k| k.1.clone()));
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,270 @@
+//! Schema assembly: the `Query` root merged from one object per domain,
+//! with depth and complexity limits so that no single request can ask for
+//! unbounded work.
+
+pub mod article;
+pub mod common;
+pub mod entity;
+pub mod event;
+pub mod history;
+pub mod ids;
+pub mod loaders;
+pub mod relation;
+pub mod scalars;
+pub mod statement;
+
+use self::article::{list_articles, Article, ArticleConnection};
+use self::common::{load, store};
+use self::entity::{Entity, EntityKind};
+use self::event::{list_events, Event, EventConnection};
+use self::history::{timeline, TimelineEntry};
+use self::ids::{decode, IdKind};
+use self::loaders::{ArticleByKey, Batch, EventByKey, RelationByKey, StatementByKey};
+use self::relation::{list_relations, time_args, Relation, RelationConnection, RelationStatus};
+use self::scalars::{text, Date, DateTime};
+use self::statement::{list_statements, Statement, StatementConnection};
+use crate::error::{AppError, AppResult};
+use crate::store::entities::EntityFilter;
+use crate::store::events::EventFilter;
+use crate::store::relations::RelationFilter;
+use crate::store::statements::StatementFilter;
+use crate::store::Store;
+use crate::time::{as_of_day, day_range, Known};
+use async_graphql::dataloader::DataLoader;
+use async_graphql::{Context, EmptyMutation, EmptySubscription, Interface, Object, Schema, ID};
+
+pub type AppSchema = Schema<Query, EmptyMutation, EmptySubscription>;
+
+/// Deepest query accepted: deep enough for timelines of relations of entities.
+pub const MAX_DEPTH: usize = 16;
+/// Largest complexity accepted (fields, with lists counted by their page size).
+pub const MAX_COMPLEXITY: usize = 20_000;
+/// Longest `path` search.
+pub const MAX_PATH_DEPTH: i32 = 6;
+
+/// Builds the schema. Per-request data (the DataLoader) is added by the server.
+pub fn build_schema() -> AppSchema {
+    Schema::build(Query, EmptyMutation, EmptySubscription)
+        .register_output_type::<Entity>()
+        .register_output_type::<Node>()
+        .limit_depth(MAX_DEPTH)
+        .limit_complexity(MAX_COMPLEXITY)
+        .finish()
+}
+
+/// The per-request loader for a store.
+pub fn request_loader(store: Store) -> DataLoader<Batch> {
+    DataLoader::new(Batch { store }, tokio::spawn).delay(std::time::Duration::from_micros(100))
+}
+
+/// Relay Global Object Identification: anything with an ID can be refetched with Query.node.
+#[derive(Interface)]
+#[graphql(field(name = "id", ty = "ID"))]
+pub enum Node {
+    Actor(self::entity::Actor),
+    Organisation(self::entity::Organisation),
+    Region(self::entity::Region),
+    Relation(Relation),
+    Event(Event),
+    Statement(Statement),
+    Article(Article),
+}
+
+impl From<Entity> for Node {
+    fn from(e: Entity) -> Node {
+        match e {
+            Entity::Actor(a) => Node::Actor(a),
+            Entity::Organisation(o) => Node::Organisation(o),
+            Entity::Region(r) => Node::Region(r),
+        }
+    }
+}
+
+async fn node_by_id(ctx: &Context<'_>, id: &str) -> AppResult<Option<Node>> {
+    let (kind, key) = decode(id)?;
+    Ok(match kind {
+        IdKind::Entity => Entity::load(ctx, &key).await?.map(Node::from),
+        IdKind::Relation => load(ctx, RelationByKey(key, Known::Now)).await?.map(|r| Node::Relation(Relation(r))),
+        IdKind::Event => load(ctx, EventByKey(key)).await?.map(|e| Node::Event(Event(e))),
+        IdKind::Statement => load(ctx, StatementByKey(key)).await?.map(|s| Node::Statement(Statement(s))),
+        IdKind::Article => load(ctx, ArticleByKey(key)).await?.map(|a| Node::Article(Article(a))),
+    })
+}
+
+/// Checks that a slug argument names an entity; `NOT_FOUND` otherwise.
+async fn known_slug(ctx: &Context<'_>, argument: &str, slug: &str) -> AppResult<()> {
+    if Entity::load(ctx, slug).await?.is_none() {
+        return Err(AppError::not_found(format!("{argument}: no entity has the slug `{slug}`")));
+    }
+    Ok(())
+}
+
+pub struct Query;
+
+#[Object]
+impl Query {
+    async fn node(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Node>> {
+        Ok(node_by_id(ctx, &id).await?)
+    }
+
+    async fn nodes(&self, ctx: &Context<'_>, ids: Vec<ID>) -> async_graphql::Result<Vec<Option<Node>>> {
+        if ids.len() > common::MAX_PAGE as usize {
+            return Err(AppError::bad_input(format!("ids: at most {} ids per request", common::MAX_PAGE)).into());
+        }
+        let lookups = ids.iter().map(|id| node_by_id(ctx, id));
+        let found = async_graphql::futures_util::future::join_all(lookups).await;
+        Ok(found.into_iter().collect::<AppResult<Vec<_>>>()?)
+    }
+
+    async fn entity(&self, ctx: &Context<'_>, slug: String) -> async_graphql::Result<Option<Entity>> {
+        Ok(Entity::load(ctx, &slug).await?)
+    }
+
+    async fn entities(
+        &self,
+        ctx: &Context<'_>,
+        kind: Option<EntityKind>,
+        category: Option<String>,
+        #[graphql(default = 20)] first: i32,
+        after: Option<String>,
+    ) -> async_graphql::Result<self::entity::EntityConnection> {
+        let filter = EntityFilter { kind: kind.map(|k| k.as_str().to_owned()), category };
+        Ok(self::entity::list_entities(ctx, filter, first, after).await?)
+    }
+
+    /// entities whose name or an alias matches text, best match first: an exact name or alias before any partial match
+    async fn search(
+        &self,
+        ctx: &Context<'_>,
+        text: String,
+        kind: Option<EntityKind>,
+        #[graphql(default = 10)] first: i32,
+    ) -> async_graphql::Result<Vec<Entity>> {
+        let size = common::PageSize::new(first)?;
+        let folded = seed::text::fold(&text);
+        if folded.is_empty() {
+            return Err(AppError::bad_input("text: give at least one letter or digit to search for").into());
+        }
+        let rows = store(ctx).search(&folded, kind.map(EntityKind::as_str), size.0).await?;
+        Ok(rows.into_iter().map(Entity::from_model).collect())
+    }
+
+    /// entity: either end is that slug; between: the two ends are those two slugs, in either order
+    #[allow(clippy::too_many_arguments)]
+    async fn relations(
+        &self,
+        ctx: &Context<'_>,
+        entity: Option<String>,
+        between: Option<Vec<String>>,
+        #[graphql(name = "type")] rel_type: Option<String>,
+        status: Option<RelationStatus>,
+        as_of: Option<Date>,
+        known_at: Option<DateTime>,
+        #[graphql(default = 20)] first: i32,
+        after: Option<String>,
+    ) -> async_graphql::Result<RelationConnection> {
+        let (day, known) = time_args(&as_of, &known_at)?;
+        if let Some(slug) = &entity {
+            known_slug(ctx, "entity", slug).await?;
+        }
+        let between = match between {
+            None => None,
+            Some(pair) if pair.len() == 2 => {
+                known_slug(ctx, "between", &pair[0]).await?;
+                known_slug(ctx, "between", &pair[1]).await?;
+                Some((pair[0].clone(), pair[1].clone()))
+            }
+            Some(other) => {
+                return Err(AppError::bad_input(format!("between: give exactly two slugs, not {}", other.len())).into())
+            }
+        };
+        let filter = RelationFilter { entity, between, rel_type, status: status.map(|s| s.as_str().to_owned()), day, known };
+        Ok(list_relations(ctx, filter, first, after).await?)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn events(
+        &self,
+        ctx: &Context<'_>,
+        entity: Option<String>,
+        region: Option<String>,
+        #[graphql(name = "type")] event_type: Option<String>,
+        from: Option<Date>,
+        to: Option<Date>,
+        #[graphql(default = 20)] first: i32,
+        after: Option<String>,
+    ) -> async_graphql::Result<EventConnection> {
+        let (from, to) = day_range(text(&from), text(&to))?;
+        if let Some(slug) = &entity {
+            known_slug(ctx, "entity", slug).await?;
+        }
+        if let Some(slug) = &region {
+            known_slug(ctx, "region", slug).await?;
+        }
+        let filter = EventFilter { entity, region, event_type, from, to };
+        Ok(list_events(ctx, filter, first, after).await?)
+    }
+
+    async fn statements(
+        &self,
+        ctx: &Context<'_>,
+        speaker: Option<String>,
+        about: Option<String>,
+        #[graphql(default = 20)] first: i32,
+        after: Option<String>,
+    ) -> async_graphql::Result<StatementConnection> {
+        if let Some(slug) = &speaker {
+            known_slug(ctx, "speaker", slug).await?;
+        }
+        if let Some(slug) = &about {
+            known_slug(ctx, "about", slug).await?;
+        }
+        Ok(list_statements(ctx, StatementFilter { speaker, about }, first, after).await?)
+    }
+
+    /// merged timeline of the named entities, oldest first
+    async fn timeline(
+        &self,
+        ctx: &Context<'_>,
+        entities: Vec<String>,
+        from: Option<Date>,
+        to: Option<Date>,
+        known_at: Option<DateTime>,
+    ) -> async_graphql::Result<Vec<TimelineEntry>> {
+        if entities.is_empty() || entities.len() > 20 {
+            return Err(AppError::bad_input("entities: give from 1 to 20 slugs").into());
+        }
+        for slug in &entities {
+            known_slug(ctx, "entities", slug).await?;
+        }
+        Ok(timeline(ctx, &entities, from, to, known_at).await?)
+    }
+
+    /// a shortest chain of relations that hold at asOf linking two entities, in order from -> to; null where none within maxDepth
+    async fn path(
+        &self,
+        ctx: &Context<'_>,
+        from: String,
+        to: String,
+        as_of: Option<Date>,
+        #[graphql(default = 4)] max_depth: i32,
+    ) -> async_graphql::Result<Option<Vec<Relation>>> {
+        if !(1..=MAX_PATH_DEPTH).contains(&max_depth) {
+            return Err(AppError::bad_input(format!("maxDepth: must be between 1 and {MAX_PATH_DEPTH}, got {max_depth}")).into());
+        }
+        let day = as_of_day(text(&as_of))?;
+        known_slug(ctx, "from", &from).await?;
+        known_slug(ctx, "to", &to).await?;
+        let found = store(ctx).path(&from, &to, day, max_depth as usize).await?;
+        Ok(found.map(|chain| chain.into_iter().map(Relation).collect()))
+    }
+
+    async fn articles(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 20)] first: i32,
+        after: Option<String>,
+    ) -> async_graphql::Result<ArticleConnection> {
+        Ok(list_articles(ctx, first, after).await?)
+    }
+}

@@ -1,0 +1,190 @@
+//! Relations, their status history, and relation listings.
+
+use super::common::{citations, decode_cursor, encode_cursor, load, store, Citation, FuzzyDate, PageInfo, PageSize, Revision};
+use super::entity::{Entity, Organisation};
+use super::ids::{encode, IdKind};
+use super::loaders::{CitationsOf, PeriodsOf, RevisionsOf};
+use super::scalars::{text, Date, DateTime};
+use crate::error::AppResult;
+use crate::store::relations::RelationFilter;
+use crate::time::{as_of_day, deciding_period, known_at, Known, Span};
+use async_graphql::{Context, Enum, Object, ID};
+use entity::{relation, status_period};
+
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum RelationStatus {
+    /// agreed or announced, not yet in force
+    Proposed,
+    Active,
+    Suspended,
+    Ended,
+}
+
+impl RelationStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RelationStatus::Proposed => "proposed",
+            RelationStatus::Active => "active",
+            RelationStatus::Suspended => "suspended",
+            RelationStatus::Ended => "ended",
+        }
+    }
+
+    pub fn from_stored(s: &str) -> RelationStatus {
+        match s {
+            "proposed" => RelationStatus::Proposed,
+            "suspended" => RelationStatus::Suspended,
+            "ended" => RelationStatus::Ended,
+            _ => RelationStatus::Active,
+        }
+    }
+}
+
+/// A lasting tie between two entities, with its history.
+pub struct Relation(pub relation::Model);
+
+impl Relation {
+    async fn periods(&self, ctx: &Context<'_>, known: Known) -> AppResult<Vec<status_period::Model>> {
+        Ok(load(ctx, PeriodsOf(self.0.key.clone(), known)).await?.unwrap_or_default())
+    }
+}
+
+#[Object]
+impl Relation {
+    pub async fn id(&self, _ctx: &Context<'_>) -> async_graphql::Result<ID> {
+        Ok(encode(IdKind::Relation, &self.0.key))
+    }
+    /// code from a documented vocabulary: council, commission, membership, armed-conflict, office-holder, part-of, backs, ...
+    #[graphql(name = "type")]
+    async fn rel_type(&self) -> &str {
+        &self.0.rel_type
+    }
+    /// human label, e.g. NATO–Russia Council
+    async fn label(&self) -> &str {
+        &self.0.label
+    }
+    async fn source(&self, ctx: &Context<'_>) -> async_graphql::Result<Entity> {
+        Ok(Entity::load_required(ctx, &self.0.source).await?)
+    }
+    async fn target(&self, ctx: &Context<'_>) -> async_graphql::Result<Entity> {
+        Ok(Entity::load_required(ctx, &self.0.target).await?)
+    }
+    /// true where the tie has no direction (armed-conflict), false where it has (member-of)
+    async fn symmetric(&self) -> bool {
+        self.0.symmetric
+    }
+    /// the body that embodies the tie, where there is one (the NATO–Russia Council)
+    async fn body(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organisation>> {
+        let Some(slug) = &self.0.body else { return Ok(None) };
+        Ok(match Entity::load(ctx, slug).await? {
+            Some(Entity::Organisation(o)) => Some(o),
+            _ => None,
+        })
+    }
+    /// status at asOf as recorded at knownAt; null where the relation did not hold then
+    async fn status(&self, ctx: &Context<'_>, as_of: Option<Date>, known_at: Option<DateTime>) -> async_graphql::Result<Option<RelationStatus>> {
+        let day = as_of_day(text(&as_of))?;
+        let known = crate::time::known_at(text(&known_at))?;
+        let periods = self.periods(ctx, known).await?;
+        let spans: Vec<Span> = periods
+            .iter()
+            .map(|p| Span { from_earliest: p.from_earliest, to_latest: p.to_latest, recorded_at: p.recorded_at })
+            .collect();
+        Ok(deciding_period(&spans, day).map(|i| RelationStatus::from_stored(&periods[i].status)))
+    }
+    /// valid-time history as recorded at knownAt, oldest first
+    async fn history(&self, ctx: &Context<'_>, known_at: Option<DateTime>) -> async_graphql::Result<Vec<StatusPeriod>> {
+        let known = crate::time::known_at(text(&known_at))?;
+        Ok(self.periods(ctx, known).await?.into_iter().map(|p| StatusPeriod(p, known)).collect())
+    }
+    /// record-time log of every change to this relation, oldest first
+    async fn revisions(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Revision>> {
+        let rows = load(ctx, RevisionsOf("relation", self.0.key.clone())).await?;
+        Ok(rows.unwrap_or_default().into_iter().map(Revision).collect())
+    }
+    async fn citations(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Citation>> {
+        Ok(citations(load(ctx, CitationsOf("relation", self.0.key.clone(), Known::Now)).await?))
+    }
+}
+
+/// A status over a valid-time period, as recorded at a record time.
+pub struct StatusPeriod(pub status_period::Model, pub Known);
+
+#[Object]
+impl StatusPeriod {
+    async fn status(&self) -> RelationStatus {
+        RelationStatus::from_stored(&self.0.status)
+    }
+    /// null where the source gives no start
+    async fn from(&self) -> async_graphql::Result<Option<FuzzyDate>> {
+        Ok(self.0.from_edtf.as_deref().map(FuzzyDate::from_stored).transpose()?)
+    }
+    /// null while the period is open
+    async fn to(&self) -> async_graphql::Result<Option<FuzzyDate>> {
+        Ok(self.0.to_edtf.as_deref().map(FuzzyDate::from_stored).transpose()?)
+    }
+    async fn note(&self) -> Option<&str> {
+        self.0.note.as_deref()
+    }
+    async fn citations(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Citation>> {
+        Ok(citations(load(ctx, CitationsOf("period", self.0.id.to_string(), self.1)).await?))
+    }
+    async fn recorded_at(&self) -> DateTime {
+        DateTime::from_micros(self.0.recorded_at)
+    }
+}
+
+pub struct RelationEdge {
+    cursor: String,
+    node: relation::Model,
+}
+
+#[Object]
+impl RelationEdge {
+    async fn cursor(&self) -> &str {
+        &self.cursor
+    }
+    async fn node(&self) -> Relation {
+        Relation(self.node.clone())
+    }
+}
+
+pub struct RelationConnection {
+    edges: Vec<RelationEdge>,
+    page_info: PageInfo,
+    filter: RelationFilter,
+}
+
+#[Object]
+impl RelationConnection {
+    async fn edges(&self) -> &[RelationEdge] {
+        &self.edges
+    }
+    async fn page_info(&self) -> &PageInfo {
+        &self.page_info
+    }
+    async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<u64> {
+        Ok(store(ctx).relation_count(&self.filter).await?)
+    }
+}
+
+const CURSOR_TAG: &str = "rel";
+
+/// One page of relations matching `filter`.
+pub async fn list_relations(ctx: &Context<'_>, filter: RelationFilter, first: i32, after: Option<String>) -> AppResult<RelationConnection> {
+    let size = PageSize::new(first)?;
+    let after_key = after.as_deref().map(|a| decode_cursor(a, CURSOR_TAG, 1)).transpose()?.map(|mut v| v.remove(0));
+    let page = store(ctx).relation_page(&filter, size.0, after_key.as_deref()).await?;
+    let edges: Vec<RelationEdge> = page
+        .rows
+        .into_iter()
+        .map(|r| RelationEdge { cursor: encode_cursor(&[CURSOR_TAG, &r.key]), node: r })
+        .collect();
+    let cursors: Vec<String> = edges.iter().map(|e| e.cursor.clone()).collect();
+    Ok(RelationConnection { page_info: PageInfo::new(&cursors, page.has_next, after.is_some()), edges, filter })
+}
+
+/// Parses the time arguments of a relation listing.
+pub fn time_args(as_of: &Option<Date>, known: &Option<DateTime>) -> AppResult<(i32, Known)> {
+    Ok((as_of_day(text(as_of))?, known_at(text(known))?))
+}

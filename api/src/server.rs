@@ -1,0 +1,241 @@
+//! HTTP: the axum router, GraphQL over HTTP, the embedded playground,
+//! health, and graceful shutdown.
+//!
+//! GraphQL requests follow the GraphQL-over-HTTP specification: POST with
+//! `application/json`, GET for queries only, responses in
+//! `application/graphql-response+json` (when the client accepts it) with
+//! status 400 for requests that fail to parse or validate, or in
+//! `application/json` with status 200.
+
+use crate::graphql::{build_schema, request_loader, AppSchema};
+use crate::store::Store;
+use async_graphql::{parser::types::OperationType, Request, Response, Variables};
+use axum::body::Bytes;
+use axum::extract::{Query as UrlQuery, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::response::{Html, IntoResponse};
+use axum::routing::get;
+use axum::Router;
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::future::Future;
+use std::time::Instant;
+use tokio::net::TcpListener;
+use tracing::Instrument;
+
+#[derive(Clone)]
+struct AppState {
+    schema: AppSchema,
+    store: Store,
+}
+
+const PLAYGROUND: &str = include_str!("../assets/playground/index.html");
+const ASSETS: &[(&str, &str, &[u8])] = &[
+    ("graphiql.min.js", "text/javascript; charset=utf-8", include_bytes!("../assets/playground/graphiql.min.js")),
+    ("graphiql.min.css", "text/css; charset=utf-8", include_bytes!("../assets/playground/graphiql.min.css")),
+    ("react.production.min.js", "text/javascript; charset=utf-8", include_bytes!("../assets/playground/react.production.min.js")),
+    (
+        "react-dom.production.min.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../assets/playground/react-dom.production.min.js"),
+    ),
+];
+
+const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
+const JSON: &str = "application/json";
+
+/// The router over a store.
+pub fn router(store: Store) -> Router {
+    let state = AppState { schema: build_schema(), store };
+    Router::new()
+        .route("/", get(playground))
+        .route("/graphql", get(graphql_get).post(graphql_post))
+        .route("/playground/{file}", get(asset))
+        .route("/health", get(health))
+        .with_state(state)
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+}
+
+/// Serves until `shutdown` completes, then finishes in-flight requests.
+pub async fn serve(store: Store, listener: TcpListener, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+    axum::serve(listener, router(store)).with_graceful_shutdown(shutdown).await
+}
+
+async fn playground() -> impl IntoResponse {
+    ([(header::CACHE_CONTROL, "no-cache")], Html(PLAYGROUND))
+}
+
+async fn asset(axum::extract::Path(file): axum::extract::Path<String>) -> impl IntoResponse {
+    match ASSETS.iter().find(|(name, _, _)| *name == file) {
+        Some((_, mime, body)) => (
+            StatusCode::OK,
+            [(header::CONTENT_TYPE, *mime), (header::CACHE_CONTROL, "public, max-age=86400")],
+            *body,
+        )
+            .into_response(),
+        None => (StatusCode::NOT_FOUND, "no such playground file").into_response(),
+    }
+}
+
+async fn health(State(state): State<AppState>) -> impl IntoResponse {
+    match state.store.db.ping().await {
+        Ok(()) => (StatusCode::OK, axum::Json(serde_json::json!({ "status": "ok" }))),
+        Err(e) => {
+            tracing::error!(error = %e, "health check cannot reach the database");
+            (StatusCode::SERVICE_UNAVAILABLE, axum::Json(serde_json::json!({ "status": "database unavailable" })))
+        }
+    }
+}
+
+/// The body of a GraphQL request, from JSON or from a URL query string.
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct GraphqlParams {
+    query: Option<String>,
+    operation_name: Option<String>,
+    variables: Option<serde_json::Value>,
+    extensions: Option<serde_json::Value>,
+}
+
+/// Which media type the response is in, from the `Accept` header.
+fn response_type(headers: &HeaderMap) -> Option<&'static str> {
+    let Some(accept) = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()) else {
+        return Some(JSON);
+    };
+    let types: Vec<&str> = accept.split(',').map(|t| t.split(';').next().unwrap_or("").trim()).collect();
+    if types.contains(&GRAPHQL_RESPONSE) {
+        Some(GRAPHQL_RESPONSE)
+    } else if types.iter().any(|t| *t == JSON || *t == "application/*" || *t == "*/*") {
+        Some(JSON)
+    } else {
+        None
+    }
+}
+
+fn wants_html(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| a.split(',').any(|t| t.trim().starts_with("text/html")))
+}
+
+/// An error response in GraphQL shape, for requests that never reached execution.
+fn request_error(status: StatusCode, media: &'static str, code: &str, message: &str) -> axum::response::Response {
+    let body = serde_json::json!({ "errors": [{ "message": message, "extensions": { "code": code } }] });
+    (status, [(header::CONTENT_TYPE, HeaderValue::from_static(media))], body.to_string()).into_response()
+}
+
+async fn graphql_get(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    UrlQuery(raw): UrlQuery<HashMap<String, String>>,
+) -> axum::response::Response {
+    if raw.get("query").is_none() && wants_html(&headers) {
+        return playground().await.into_response();
+    }
+    let Some(media) = response_type(&headers) else {
+        return request_error(StatusCode::NOT_ACCEPTABLE, JSON, "NOT_ACCEPTABLE", "accept application/graphql-response+json or application/json");
+    };
+    let mut params = GraphqlParams { query: raw.get("query").cloned(), operation_name: raw.get("operationName").cloned(), ..Default::default() };
+    for (field, slot) in [("variables", &mut params.variables), ("extensions", &mut params.extensions)] {
+        if let Some(text) = raw.get(field) {
+            match serde_json::from_str(text) {
+                Ok(v) => *slot = Some(v),
+                Err(_) => {
+                    return request_error(StatusCode::BAD_REQUEST, media, "BAD_REQUEST", &format!("{field}: not a JSON object"))
+                }
+            }
+        }
+    }
+    execute(&state, params, media, Method::GET).await
+}
+
+async fn graphql_post(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> axum::response::Response {
+    let Some(media) = response_type(&headers) else {
+        return request_error(StatusCode::NOT_ACCEPTABLE, JSON, "NOT_ACCEPTABLE", "accept application/graphql-response+json or application/json");
+    };
+    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    if !content_type.split(';').next().is_some_and(|t| t.trim().eq_ignore_ascii_case(JSON)) {
+        return request_error(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            media,
+            "UNSUPPORTED_MEDIA_TYPE",
+            "send the request body as application/json",
+        );
+    }
+    let params: GraphqlParams = match serde_json::from_slice(&body) {
+        Ok(p) => p,
+        Err(e) => {
+            return request_error(StatusCode::BAD_REQUEST, media, "BAD_REQUEST", &format!("the body is not a GraphQL request in JSON: {e}"))
+        }
+    };
+    execute(&state, params, media, Method::POST).await
+}
+
+async fn execute(state: &AppState, params: GraphqlParams, media: &'static str, method: Method) -> axum::response::Response {
+    let Some(query) = params.query.filter(|q| !q.trim().is_empty()) else {
+        return request_error(StatusCode::BAD_REQUEST, media, "BAD_REQUEST", "the request has no `query`");
+    };
+    let variables = match params.variables {
+        None | Some(serde_json::Value::Null) => Variables::default(),
+        Some(v @ serde_json::Value::Object(_)) => Variables::from_json(v),
+        Some(_) => return request_error(StatusCode::BAD_REQUEST, media, "BAD_REQUEST", "`variables` must be a JSON object"),
+    };
+    if method == Method::GET {
+        if let Ok(doc) = async_graphql::parser::parse_query(&query) {
+            let is_mutation = doc.operations.iter().any(|(name, op)| {
+                let selected = params.operation_name.as_deref().is_none_or(|wanted| name.map(|n| n.as_str()) == Some(wanted));
+                selected && op.node.ty != OperationType::Query
+            });
+            if is_mutation {
+                let mut response = request_error(StatusCode::METHOD_NOT_ALLOWED, media, "METHOD_NOT_ALLOWED", "only queries may be sent with GET; use POST");
+                response.headers_mut().insert(header::ALLOW, HeaderValue::from_static("POST"));
+                return response;
+            }
+        }
+    }
+    let operation = params.operation_name.clone().unwrap_or_else(|| "-".to_owned());
+    let mut request = Request::new(query).variables(variables).data(request_loader(state.store.clone()));
+    if let Some(name) = params.operation_name {
+        request = request.operation_name(name);
+    }
+    let span = tracing::info_span!("graphql", operation = %operation);
+    let started = Instant::now();
+    let response: Response = state.schema.execute(request).instrument(span.clone()).await;
+    let request_failed = response.data == async_graphql::Value::Null
+        && !response.errors.is_empty()
+        && response.errors.iter().all(|e| e.path.is_empty());
+    span.in_scope(|| tracing::info!(elapsed_ms = started.elapsed().as_secs_f64() * 1e3, errors = response.errors.len(), "executed"));
+    let mut body = match serde_json::to_value(&response) {
+        Ok(v) => v,
+        Err(e) => {
+            tracing::error!(error = %e, "cannot serialise a response");
+            return request_error(StatusCode::INTERNAL_SERVER_ERROR, media, "INTERNAL", "internal error");
+        }
+    };
+    let status = if request_failed {
+        if let Some(obj) = body.as_object_mut() {
+            obj.remove("data");
+            if let Some(serde_json::Value::Array(errors)) = obj.get_mut("errors") {
+                for e in errors {
+                    let code = if e["message"].as_str().is_some_and(|m| m.contains("Parse") || m.starts_with(" --> ")) {
+                        "GRAPHQL_PARSE_FAILED"
+                    } else {
+                        "GRAPHQL_VALIDATION_FAILED"
+                    };
+                    if e.get("extensions").is_none() {
+                        e["extensions"] = serde_json::json!({ "code": code });
+                    }
+                }
+            }
+        }
+        if media == GRAPHQL_RESPONSE {
+            StatusCode::BAD_REQUEST
+        } else {
+            StatusCode::OK
+        }
+    } else {
+        StatusCode::OK
+    };
+    (status, [(header::CONTENT_TYPE, HeaderValue::from_static(media))], body.to_string()).into_response()
+}

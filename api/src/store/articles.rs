@@ -1,0 +1,48 @@
+//! Articles: listing newest last, lookup by key.
+
+use super::{Page, Store};
+use crate::error::AppResult;
+use entity::article;
+use sea_orm::{ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use std::collections::HashMap;
+
+/// Keyset position: publication instant and key.
+pub type ArticleCursor = (i64, String);
+
+impl Store {
+    pub async fn articles_by_key(&self, keys: &[String]) -> AppResult<HashMap<String, article::Model>> {
+        Ok(article::Entity::find()
+            .filter(article::Column::Key.is_in(keys.iter().cloned()))
+            .filter(article::Column::SupersededAt.is_null())
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|a| (a.key.clone(), a))
+            .collect())
+    }
+
+    /// Current articles in publication order.
+    pub async fn article_page(&self, first: usize, after: Option<&ArticleCursor>) -> AppResult<Page<article::Model>> {
+        let mut q = article::Entity::find().filter(article::Column::SupersededAt.is_null());
+        if let Some((published, key)) = after {
+            q = q.filter(
+                Condition::any().add(article::Column::PublishedAt.gt(*published)).add(
+                    Condition::all()
+                        .add(article::Column::PublishedAt.eq(*published))
+                        .add(article::Column::Key.gt(key.as_str())),
+                ),
+            );
+        }
+        let rows = q
+            .order_by_asc(article::Column::PublishedAt)
+            .order_by_asc(article::Column::Key)
+            .limit(first as u64 + 1)
+            .all(&self.db)
+            .await?;
+        Ok(Page::from_overfetch(rows, first))
+    }
+
+    pub async fn article_count(&self) -> AppResult<u64> {
+        Ok(article::Entity::find().filter(article::Column::SupersededAt.is_null()).count(&self.db).await?)
+    }
+}

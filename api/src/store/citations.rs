@@ -1,0 +1,26 @@
+//! Citations of facts, as known at a record time.
+
+use super::Store;
+use crate::error::AppResult;
+use crate::time::Known;
+use entity::citation;
+use std::collections::HashMap;
+
+impl Store {
+    /// Citations of `kind` facts with these keys, oldest first.
+    pub async fn citations(&self, kind: &str, keys: &[String], known: Known) -> AppResult<HashMap<String, Vec<citation::Model>>> {
+        let mut sql = self.sql();
+        sql.push("SELECT c.id, c.subject_kind, c.subject_key, c.article_key, c.quote, c.recorded_at, c.superseded_at FROM citation c WHERE c.subject_kind = ")
+            .bind(kind.to_owned())
+            .push(" AND c.subject_key IN ")
+            .bind_list(keys)
+            .push(" AND ")
+            .visible("c", known)
+            .push(" ORDER BY c.id");
+        let mut out: HashMap<String, Vec<citation::Model>> = HashMap::new();
+        for c in self.all::<citation::Model>(sql).await? {
+            out.entry(c.subject_key.clone()).or_default().push(c);
+        }
+        Ok(out)
+    }
+}

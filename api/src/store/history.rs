@@ -1,0 +1,117 @@
+//! The record-time log (revisions) and merged timelines.
+
+use super::Store;
+use crate::error::AppResult;
+use crate::time::Known;
+use entity::{event, revision, statement};
+use sea_orm::{ColumnTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder};
+use seed::edtf::FuzzyDate;
+use std::collections::{HashMap, HashSet};
+
+/// A status period start, with the relation it belongs to.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct StatusChange {
+    pub relation_key: String,
+    pub label: String,
+    pub period_id: i64,
+    pub status: String,
+    pub from_edtf: Option<String>,
+    pub from_earliest: i32,
+}
+
+/// One timeline entry before it becomes a GraphQL object.
+#[derive(Debug, Clone)]
+pub enum TimelineItem {
+    StatusChange(StatusChange),
+    Event(event::Model),
+    Statement(statement::Model),
+}
+
+impl TimelineItem {
+    fn sort_key(&self) -> (i32, u8, String) {
+        match self {
+            TimelineItem::StatusChange(s) => (s.from_earliest, 0, s.relation_key.clone()),
+            TimelineItem::Event(e) => (e.date_earliest, 1, e.key.clone()),
+            TimelineItem::Statement(s) => (s.date_earliest, 2, s.key.clone()),
+        }
+    }
+}
+
+impl Store {
+    /// Revisions of these facts, oldest first.
+    pub async fn revisions(&self, kind: &str, keys: &[String]) -> AppResult<HashMap<String, Vec<revision::Model>>> {
+        let mut out: HashMap<String, Vec<revision::Model>> = HashMap::new();
+        for r in revision::Entity::find()
+            .filter(revision::Column::SubjectKind.eq(kind))
+            .filter(revision::Column::SubjectKey.is_in(keys.iter().cloned()))
+            .order_by_asc(revision::Column::RecordedAt)
+            .order_by_asc(revision::Column::Id)
+            .all(&self.db)
+            .await?
+        {
+            out.entry(r.subject_key.clone()).or_default().push(r);
+        }
+        Ok(out)
+    }
+
+    /// Status changes of the entities' relations, their events and their
+    /// statements, whose dates overlap `[from, to]`, oldest first.
+    pub async fn timeline(&self, slugs: &[String], from: i32, to: i32, known: Known) -> AppResult<Vec<TimelineItem>> {
+        let mut items = Vec::new();
+
+        let mut sql = self.sql();
+        sql.push("SELECT r.key AS relation_key, r.label, p.id AS period_id, p.status, p.from_edtf, p.from_earliest FROM relation r JOIN status_period p ON p.relation_key = r.key WHERE (r.source IN ")
+            .bind_list(slugs)
+            .push(" OR r.target IN ")
+            .bind_list(slugs)
+            .push(") AND ")
+            .visible("r", known)
+            .push(" AND ")
+            .visible("p", known)
+            .push(" AND p.from_edtf IS NOT NULL AND p.from_earliest <= ")
+            .bind(to);
+        for change in self.all::<StatusChange>(sql).await? {
+            let latest = change
+                .from_edtf
+                .as_deref()
+                .and_then(|t| FuzzyDate::parse(t).ok())
+                .map_or(change.from_earliest, |d| d.latest_day());
+            if latest >= from {
+                items.push(TimelineItem::StatusChange(change));
+            }
+        }
+
+        let mut sql = self.sql();
+        sql.push("SELECT e.id, e.key, e.type, e.cameo_code, e.title, e.summary, e.date_edtf, e.date_earliest, e.date_latest, e.location, e.recorded_at, e.superseded_at FROM event e WHERE EXISTS (SELECT 1 FROM participant pa WHERE pa.event_id = e.id AND pa.entity_slug IN ")
+            .bind_list(slugs)
+            .push(") AND ")
+            .visible("e", known)
+            .push(" AND e.date_earliest <= ")
+            .bind(to)
+            .push(" AND e.date_latest >= ")
+            .bind(from);
+        items.extend(self.all::<event::Model>(sql).await?.into_iter().map(TimelineItem::Event));
+
+        let mut sql = self.sql();
+        sql.push("SELECT s.id, s.key, s.speaker, s.date_edtf, s.date_earliest, s.date_latest, s.quote, s.summary, s.recorded_at, s.superseded_at FROM statement s WHERE s.speaker IN ")
+            .bind_list(slugs)
+            .push(" AND ")
+            .visible("s", known)
+            .push(" AND s.date_earliest <= ")
+            .bind(to)
+            .push(" AND s.date_latest >= ")
+            .bind(from);
+        items.extend(self.all::<statement::Model>(sql).await?.into_iter().map(TimelineItem::Statement));
+
+        let mut seen = HashSet::new();
+        items.retain(|i| {
+            seen.insert(match i {
+                TimelineItem::StatusChange(s) => (0, s.period_id),
+                TimelineItem::Event(e) => (1, e.id),
+                TimelineItem::Statement(s) => (2, s.id),
+            })
+        });
+        items.sort_by_cached_key(TimelineItem::sort_key);
+        Ok(items)
+    }
+}
