@@ -97,7 +97,7 @@ async function openPlayground(page, url) {
   if (title !== TITLE) fail(`page title at ${url} is "${title}", want "${TITLE}"`);
 
   const query = await editorText(page, SEL.queryEditor);
-  if (!query || !query.includes('query NatoRussiaRelations') || !query.includes('relations(entity: "nato"')) {
+  if (!query || !query.includes('query NatoRussiaRelations') || !query.includes('relations(between: ["nato", "russia"]')) {
     fail(`query editor at ${url} does not hold the default NatoRussiaRelations query; it holds:\n${query}`);
   }
   return body;

@@ -11,6 +11,7 @@ pub mod db;
 pub mod edtf;
 pub mod load;
 pub mod synth;
+pub mod testing;
 pub mod text;
 pub mod vocabulary;
 
