@@ -1,0 +1,150 @@
+//! Test harness: a real server on port 0 over a fresh database (SQLite, or
+//! PostgreSQL with `TEST_DATABASE_URL`), and a small HTTP client.
+
+#![allow(dead_code)]
+
+use seed::testing::TestDb;
+use serde_json::{json, Value};
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+pub struct TestServer {
+    pub addr: SocketAddr,
+    pub db: TestDb,
+    /// SQL statements run by the server so far.
+    pub statements: Arc<AtomicUsize>,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    handle: Option<tokio::task::JoinHandle<()>>,
+}
+
+pub struct HttpResponse {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+impl HttpResponse {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+}
+
+impl TestServer {
+    /// A server over a database seeded with the bundled articles.
+    pub async fn seeded() -> TestServer {
+        let db = TestDb::new().await.expect("test database");
+        seed::seed_if_empty(&db.db).await.expect("seeding works");
+        TestServer::start(db).await
+    }
+
+    /// A server over the given database.
+    pub async fn start(db: TestDb) -> TestServer {
+        let statements = Arc::new(AtomicUsize::new(0));
+        let mut conn = db.db.clone();
+        let counter = statements.clone();
+        conn.set_metric_callback(move |_| {
+            counter.fetch_add(1, Ordering::SeqCst);
+        });
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind port 0");
+        let addr = listener.local_addr().expect("local address");
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let handle = tokio::spawn(async move {
+            let shutdown = async {
+                let _ = stopped.await;
+            };
+            api::server::serve(api::store::Store::new(conn), listener, shutdown).await.expect("server runs");
+        });
+        TestServer { addr, db, statements, stop: Some(stop), handle: Some(handle) }
+    }
+
+    pub async fn stop(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(handle) = self.handle.take() {
+            handle.await.expect("server task ends cleanly");
+        }
+    }
+
+    /// Sends one HTTP/1.1 request and reads the whole response.
+    pub async fn request(&self, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> HttpResponse {
+        let mut stream = tokio::net::TcpStream::connect(self.addr).await.expect("connect");
+        let mut head = format!("{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\nContent-Length: {}\r\n", self.addr, body.len());
+        for (name, value) in headers {
+            head.push_str(&format!("{name}: {value}\r\n"));
+        }
+        head.push_str("\r\n");
+        stream.write_all(head.as_bytes()).await.expect("write head");
+        stream.write_all(body.as_bytes()).await.expect("write body");
+        let mut raw = Vec::new();
+        stream.read_to_end(&mut raw).await.expect("read response");
+        let text = String::from_utf8(raw).expect("UTF-8 response");
+        let (head, body) = text.split_once("\r\n\r\n").expect("a head and a body");
+        let mut lines = head.lines();
+        let status = lines.next().and_then(|l| l.split(' ').nth(1)).and_then(|s| s.parse().ok()).expect("status line");
+        let headers = lines
+            .filter_map(|l| l.split_once(':'))
+            .map(|(n, v)| (n.trim().to_owned(), v.trim().to_owned()))
+            .collect::<Vec<_>>();
+        let body = if headers.iter().any(|(n, v)| n.eq_ignore_ascii_case("transfer-encoding") && v.contains("chunked")) {
+            dechunk(body)
+        } else {
+            body.to_owned()
+        };
+        HttpResponse { status, headers, body }
+    }
+
+    /// POSTs a query with variables; returns the JSON response (data and errors).
+    pub async fn post(&self, query: &str, variables: Value) -> Value {
+        let body = json!({ "query": query, "variables": variables }).to_string();
+        let response = self.request("POST", "/graphql", &[("Content-Type", "application/json")], &body).await;
+        assert_eq!(response.status, 200, "{}", response.body);
+        response.json()
+    }
+
+    /// POSTs a query that must succeed; returns `data`.
+    pub async fn data(&self, query: &str, variables: Value) -> Value {
+        let response = self.post(query, variables).await;
+        assert!(response.get("errors").is_none(), "unexpected errors on {}: {response}", self.db.backend());
+        response["data"].clone()
+    }
+
+    /// POSTs a query that must fail; returns the first error's code and message.
+    pub async fn error(&self, query: &str, variables: Value) -> (String, String) {
+        let response = self.post(query, variables).await;
+        let error = &response["errors"][0];
+        assert!(error.is_object(), "expected an error, got {response}");
+        (
+            error["extensions"]["code"].as_str().unwrap_or("<no code>").to_owned(),
+            error["message"].as_str().unwrap_or_default().to_owned(),
+        )
+    }
+}
+
+fn dechunk(body: &str) -> String {
+    let mut out = String::new();
+    let mut rest = body;
+    while let Some((size, after)) = rest.split_once("\r\n") {
+        let Ok(n) = usize::from_str_radix(size.trim(), 16) else { break };
+        if n == 0 {
+            break;
+        }
+        out.push_str(&after[..n]);
+        rest = &after[n + 2..];
+    }
+    out
+}
+
+/// The strings at `field` of every edge node of a connection.
+pub fn node_strings(connection: &Value, field: &str) -> Vec<String> {
+    connection["edges"]
+        .as_array()
+        .map(|edges| edges.iter().map(|e| e["node"][field].as_str().unwrap_or_default().to_owned()).collect())
+        .unwrap_or_default()
+}
