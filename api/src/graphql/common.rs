@@ -2,11 +2,11 @@
 //! revisions, page sizes, cursors and access to the per-request loaders.
 
 use super::article::Article;
-use super::loaders::{ArticleByKey, Batch};
+use super::loaders::{ArticleByKey, Batch, Loaders};
 use super::scalars::{Date, DateTime};
 use crate::error::{AppError, AppResult};
 use crate::store::Store;
-use async_graphql::dataloader::{DataLoader, Loader};
+use async_graphql::dataloader::Loader;
 use async_graphql::{Context, Enum, Object, SimpleObject};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -14,7 +14,12 @@ use entity::{citation, revision};
 use seed::edtf::FuzzyDate as Parsed;
 
 pub fn store<'a>(ctx: &Context<'a>) -> &'a Store {
-    &ctx.data_unchecked::<DataLoader<Batch>>().loader().store
+    &loaders(ctx).loader().store
+}
+
+/// The request's loaders (added to every request by the server).
+pub fn loaders<'a>(ctx: &Context<'a>) -> &'a Loaders {
+    ctx.data_unchecked::<Loaders>()
 }
 
 /// Loads one value through the request's DataLoader.
@@ -23,7 +28,7 @@ where
     K: Send + Sync + std::hash::Hash + Eq + Clone + 'static,
     Batch: Loader<K, Error = AppError>,
 {
-    ctx.data_unchecked::<DataLoader<Batch>>().load_one(key).await
+    loaders(ctx).load_one(key).await
 }
 
 /// A validated `first` argument: 0 to 100.

@@ -131,8 +131,7 @@ impl Entity {
 
     /// Loads many slugs, keeping order and skipping any that are gone.
     pub async fn load_many(ctx: &Context<'_>, slugs: &[String]) -> AppResult<Vec<Entity>> {
-        let loader = ctx.data_unchecked::<async_graphql::dataloader::DataLoader<super::loaders::Batch>>();
-        let mut found = loader.load_many(slugs.iter().cloned().map(EntityBySlug)).await?;
+        let mut found = super::common::loaders(ctx).load_many(slugs.iter().cloned().map(EntityBySlug)).await?;
         Ok(slugs.iter().filter_map(|s| found.remove(&EntityBySlug(s.clone())).map(Entity::from_model)).collect())
     }
 }

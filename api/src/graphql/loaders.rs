@@ -10,6 +10,9 @@ use entity::{article, citation, entity as ent, event, external_id, participant, 
 use std::collections::HashMap;
 use std::hash::Hash;
 
+/// The per-request loader: batches, and caches what one request has loaded.
+pub type Loaders = async_graphql::dataloader::DataLoader<Batch, async_graphql::dataloader::HashMapCache>;
+
 /// The batch loader behind every per-request `DataLoader`.
 pub struct Batch {
     pub store: Store,
@@ -52,6 +55,17 @@ fn groups<K: Clone, G: Hash + Eq>(keys: &[K], group: impl Fn(&K) -> G) -> HashMa
     out
 }
 
+/// Re-keys a map of lists by the loader's key type, with an empty list for
+/// keys that have none (so the request cache remembers "none" too).
+fn rekey_lists<K: Hash + Eq, Q: Hash + Eq, V>(keys: Vec<K>, found: &mut HashMap<Q, Vec<V>>, inner: impl Fn(&K) -> Q) -> HashMap<K, Vec<V>> {
+    keys.into_iter()
+        .map(|k| {
+            let v = found.remove(&inner(&k)).unwrap_or_default();
+            (k, v)
+        })
+        .collect()
+}
+
 /// Re-keys a map of results by the loader's key type.
 fn rekey<K: Hash + Eq, Q: Hash + Eq, V>(keys: Vec<K>, found: &mut HashMap<Q, V>, inner: impl Fn(&K) -> Q) -> Vec<(K, V)> {
     keys.into_iter().filter_map(|k| found.remove(&inner(&k)).map(|v| (k, v))).collect()
@@ -73,7 +87,7 @@ impl Loader<AliasesOf> for Batch {
     async fn load(&self, keys: &[AliasesOf]) -> Result<HashMap<AliasesOf, Vec<String>>, AppError> {
         let ids: Vec<i64> = keys.iter().map(|k| k.0).collect();
         let mut found = self.store.aliases(&ids).await?;
-        Ok(rekey(keys.to_vec(), &mut found, |k| k.0).into_iter().collect())
+        Ok(rekey_lists(keys.to_vec(), &mut found, |k| k.0))
     }
 }
 
@@ -83,7 +97,7 @@ impl Loader<ExternalIdsOf> for Batch {
     async fn load(&self, keys: &[ExternalIdsOf]) -> Result<HashMap<ExternalIdsOf, Self::Value>, AppError> {
         let ids: Vec<i64> = keys.iter().map(|k| k.0).collect();
         let mut found = self.store.external_ids(&ids).await?;
-        Ok(rekey(keys.to_vec(), &mut found, |k| k.0).into_iter().collect())
+        Ok(rekey_lists(keys.to_vec(), &mut found, |k| k.0))
     }
 }
 
@@ -109,10 +123,7 @@ impl Loader<PeriodsOf> for Batch {
         for (known, group) in groups(keys, |k| k.1) {
             let wanted: Vec<String> = group.iter().map(|k| k.0.clone()).collect();
             let mut found = self.store.periods(&wanted, known).await?;
-            out.extend(group.into_iter().map(|k| {
-                let v = found.remove(&k.0).unwrap_or_default();
-                (k, v)
-            }));
+            out.extend(rekey_lists(group, &mut found, |k| k.0.clone()));
         }
         Ok(out)
     }
@@ -126,10 +137,7 @@ impl Loader<CitationsOf> for Batch {
         for ((kind, known), group) in groups(keys, |k| (k.0, k.2)) {
             let wanted: Vec<String> = group.iter().map(|k| k.1.clone()).collect();
             let mut found = self.store.citations(kind, &wanted, known).await?;
-            out.extend(group.into_iter().map(|k| {
-                let v = found.remove(&k.1).unwrap_or_default();
-                (k, v)
-            }));
+            out.extend(rekey_lists(group, &mut found, |k| k.1.clone()));
         }
         Ok(out)
     }
@@ -171,7 +179,7 @@ impl Loader<ParticipantsOf> for Batch {
     async fn load(&self, keys: &[ParticipantsOf]) -> Result<HashMap<ParticipantsOf, Self::Value>, AppError> {
         let ids: Vec<i64> = keys.iter().map(|k| k.0).collect();
         let mut found = self.store.participants(&ids).await?;
-        Ok(rekey(keys.to_vec(), &mut found, |k| k.0).into_iter().collect())
+        Ok(rekey_lists(keys.to_vec(), &mut found, |k| k.0))
     }
 }
 
@@ -181,7 +189,7 @@ impl Loader<QuantitiesOf> for Batch {
     async fn load(&self, keys: &[QuantitiesOf]) -> Result<HashMap<QuantitiesOf, Self::Value>, AppError> {
         let ids: Vec<i64> = keys.iter().map(|k| k.0).collect();
         let mut found = self.store.quantities(&ids).await?;
-        Ok(rekey(keys.to_vec(), &mut found, |k| k.0).into_iter().collect())
+        Ok(rekey_lists(keys.to_vec(), &mut found, |k| k.0))
     }
 }
 
@@ -191,7 +199,7 @@ impl Loader<AboutOf> for Batch {
     async fn load(&self, keys: &[AboutOf]) -> Result<HashMap<AboutOf, Self::Value>, AppError> {
         let ids: Vec<i64> = keys.iter().map(|k| k.0).collect();
         let mut found = self.store.statement_about(&ids).await?;
-        Ok(rekey(keys.to_vec(), &mut found, |k| k.0).into_iter().collect())
+        Ok(rekey_lists(keys.to_vec(), &mut found, |k| k.0))
     }
 }
 
@@ -203,7 +211,7 @@ impl Loader<RevisionsOf> for Batch {
         for (kind, group) in groups(keys, |k| k.0) {
             let wanted: Vec<String> = group.iter().map(|k| k.1.clone()).collect();
             let mut found = self.store.revisions(kind, &wanted).await?;
-            out.extend(rekey(group, &mut found, |k| k.1.clone()));
+            out.extend(rekey_lists(group, &mut found, |k| k.1.clone()));
         }
         Ok(out)
     }

@@ -19,7 +19,7 @@ use self::entity::{Entity, EntityKind};
 use self::event::{list_events, Event, EventConnection};
 use self::history::{timeline, TimelineEntry};
 use self::ids::{decode, IdKind};
-use self::loaders::{ArticleByKey, Batch, EventByKey, RelationByKey, StatementByKey};
+use self::loaders::{ArticleByKey, Batch, EventByKey, Loaders, RelationByKey, StatementByKey};
 use self::relation::{list_relations, time_args, Relation, RelationConnection, RelationStatus};
 use self::scalars::{text, Date, DateTime};
 use self::statement::{list_statements, Statement, StatementConnection};
@@ -30,7 +30,7 @@ use crate::store::relations::RelationFilter;
 use crate::store::statements::StatementFilter;
 use crate::store::Store;
 use crate::time::{as_of_day, day_range, Known};
-use async_graphql::dataloader::DataLoader;
+use async_graphql::dataloader::{DataLoader, HashMapCache};
 use async_graphql::{Context, EmptyMutation, EmptySubscription, Interface, Object, Schema, ID};
 
 pub type AppSchema = Schema<Query, EmptyMutation, EmptySubscription>;
@@ -53,8 +53,8 @@ pub fn build_schema() -> AppSchema {
 }
 
 /// The per-request loader for a store.
-pub fn request_loader(store: Store) -> DataLoader<Batch> {
-    DataLoader::new(Batch { store }, tokio::spawn).delay(std::time::Duration::from_micros(100))
+pub fn request_loader(store: Store) -> Loaders {
+    DataLoader::with_cache(Batch { store }, tokio::spawn, HashMapCache::default()).delay(std::time::Duration::from_millis(1))
 }
 
 /// Relay Global Object Identification: anything with an ID can be refetched with Query.node.

@@ -15,6 +15,8 @@ pub struct TestServer {
     pub db: TestDb,
     /// SQL statements run by the server so far.
     pub statements: Arc<AtomicUsize>,
+    /// Their text, in order, for messages.
+    pub log: Arc<std::sync::Mutex<Vec<String>>>,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     handle: Option<tokio::task::JoinHandle<()>>,
 }
@@ -48,8 +50,13 @@ impl TestServer {
         let statements = Arc::new(AtomicUsize::new(0));
         let mut conn = db.db.clone();
         let counter = statements.clone();
-        conn.set_metric_callback(move |_| {
+        let log = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let sink = log.clone();
+        conn.set_metric_callback(move |info| {
             counter.fetch_add(1, Ordering::SeqCst);
+            if let Ok(mut log) = sink.lock() {
+                log.push(info.statement.sql.chars().take(90).collect());
+            }
         });
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind port 0");
         let addr = listener.local_addr().expect("local address");
@@ -60,7 +67,7 @@ impl TestServer {
             };
             api::server::serve(api::store::Store::new(conn), listener, shutdown).await.expect("server runs");
         });
-        TestServer { addr, db, statements, stop: Some(stop), handle: Some(handle) }
+        TestServer { addr, db, statements, log, stop: Some(stop), handle: Some(handle) }
     }
 
     pub async fn stop(mut self) {
