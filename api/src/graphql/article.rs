@@ -66,7 +66,7 @@ impl ArticleConnection {
     }
 }
 
-pub async fn list_articles(ctx: &Context<'_>, first: i32, after: Option<String>) -> AppResult<ArticleConnection> {
+pub async fn list_articles(ctx: &Context<'_>, first: Option<i32>, after: Option<String>) -> AppResult<ArticleConnection> {
     let size = PageSize::new(first)?;
     let cursor = match &after {
         Some(a) => {

@@ -38,7 +38,14 @@ pub struct PageSize(pub usize);
 pub const MAX_PAGE: i32 = 100;
 
 impl PageSize {
-    pub fn new(first: i32) -> AppResult<PageSize> {
+    /// From a `first` argument; null means the default page of 20.
+    pub fn new(first: Option<i32>) -> AppResult<PageSize> {
+        Self::or(first, 20)
+    }
+
+    /// From a `first` argument with its own default.
+    pub fn or(first: Option<i32>, default: i32) -> AppResult<PageSize> {
+        let first = first.unwrap_or(default);
         if !(0..=MAX_PAGE).contains(&first) {
             return Err(AppError::bad_input(format!("first: must be between 0 and {MAX_PAGE}, got {first}")));
         }

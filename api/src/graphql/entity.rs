@@ -70,7 +70,7 @@ pub struct EntityData(pub Arc<ent::Model>);
         arg(name = "known_at", ty = "Option<DateTime>"),
         arg(name = "type", ty = "Option<String>"),
         arg(name = "status", ty = "Option<RelationStatus>"),
-        arg(name = "first", ty = "i32", default = 20),
+        arg(name = "first", ty = "Option<i32>", default = 20),
         arg(name = "after", ty = "Option<String>")
     ),
     field(
@@ -79,14 +79,14 @@ pub struct EntityData(pub Arc<ent::Model>);
         desc = "events it took part in, oldest first",
         arg(name = "from", ty = "Option<Date>"),
         arg(name = "to", ty = "Option<Date>"),
-        arg(name = "first", ty = "i32", default = 20),
+        arg(name = "first", ty = "Option<i32>", default = 20),
         arg(name = "after", ty = "Option<String>")
     ),
     field(
         name = "statements",
         ty = "StatementConnection",
         desc = "statements it made, oldest first",
-        arg(name = "first", ty = "i32", default = 20),
+        arg(name = "first", ty = "Option<i32>", default = 20),
         arg(name = "after", ty = "Option<String>")
     ),
     field(
@@ -221,7 +221,7 @@ macro_rules! entity_type {
                 known_at: Option<DateTime>,
                 #[graphql(name = "type")] rel_type: Option<String>,
                 status: Option<RelationStatus>,
-                #[graphql(default = 20)] first: i32,
+                #[graphql(default = 20)] first: Option<i32>,
                 after: Option<String>,
             ) -> async_graphql::Result<RelationConnection> {
                 let filter = RelationFilter {
@@ -240,7 +240,7 @@ macro_rules! entity_type {
                 ctx: &Context<'_>,
                 from: Option<Date>,
                 to: Option<Date>,
-                #[graphql(default = 20)] first: i32,
+                #[graphql(default = 20)] first: Option<i32>,
                 after: Option<String>,
             ) -> async_graphql::Result<EventConnection> {
                 let (from, to) = day_range(text(&from), text(&to))?;
@@ -251,7 +251,7 @@ macro_rules! entity_type {
             async fn statements(
                 &self,
                 ctx: &Context<'_>,
-                #[graphql(default = 20)] first: i32,
+                #[graphql(default = 20)] first: Option<i32>,
                 after: Option<String>,
             ) -> async_graphql::Result<StatementConnection> {
                 let filter = StatementFilter { speaker: Some(self.0 .0.slug.clone()), about: None };
@@ -355,7 +355,7 @@ impl EntityConnection {
 pub async fn list_entities(
     ctx: &Context<'_>,
     filter: crate::store::entities::EntityFilter,
-    first: i32,
+    first: Option<i32>,
     after: Option<String>,
 ) -> AppResult<EntityConnection> {
     use super::common::{decode_cursor, encode_cursor, PageInfo, PageSize};

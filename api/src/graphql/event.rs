@@ -127,7 +127,7 @@ pub fn date_cursor(after: &Option<String>, tag: &str) -> AppResult<Option<DateCu
     Ok(Some((day, key)))
 }
 
-pub async fn list_events(ctx: &Context<'_>, filter: EventFilter, first: i32, after: Option<String>) -> AppResult<EventConnection> {
+pub async fn list_events(ctx: &Context<'_>, filter: EventFilter, first: Option<i32>, after: Option<String>) -> AppResult<EventConnection> {
     let size = PageSize::new(first)?;
     let cursor = date_cursor(&after, "ev")?;
     let page = store(ctx).event_page(&filter, size.0, cursor.as_ref()).await?;

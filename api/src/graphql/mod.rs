@@ -125,7 +125,7 @@ impl Query {
         ctx: &Context<'_>,
         kind: Option<EntityKind>,
         category: Option<String>,
-        #[graphql(default = 20)] first: i32,
+        #[graphql(default = 20)] first: Option<i32>,
         after: Option<String>,
     ) -> async_graphql::Result<self::entity::EntityConnection> {
         let filter = EntityFilter { kind: kind.map(|k| k.as_str().to_owned()), category };
@@ -138,9 +138,9 @@ impl Query {
         ctx: &Context<'_>,
         text: String,
         kind: Option<EntityKind>,
-        #[graphql(default = 10)] first: i32,
+        #[graphql(default = 10)] first: Option<i32>,
     ) -> async_graphql::Result<Vec<Entity>> {
-        let size = common::PageSize::new(first)?;
+        let size = common::PageSize::or(first, 10)?;
         let folded = seed::text::fold(&text);
         if folded.is_empty() {
             return Err(AppError::bad_input("text: give at least one letter or digit to search for").into());
@@ -160,7 +160,7 @@ impl Query {
         status: Option<RelationStatus>,
         as_of: Option<Date>,
         known_at: Option<DateTime>,
-        #[graphql(default = 20)] first: i32,
+        #[graphql(default = 20)] first: Option<i32>,
         after: Option<String>,
     ) -> async_graphql::Result<RelationConnection> {
         let (day, known) = time_args(&as_of, &known_at)?;
@@ -191,7 +191,7 @@ impl Query {
         #[graphql(name = "type")] event_type: Option<String>,
         from: Option<Date>,
         to: Option<Date>,
-        #[graphql(default = 20)] first: i32,
+        #[graphql(default = 20)] first: Option<i32>,
         after: Option<String>,
     ) -> async_graphql::Result<EventConnection> {
         let (from, to) = day_range(text(&from), text(&to))?;
@@ -210,7 +210,7 @@ impl Query {
         ctx: &Context<'_>,
         speaker: Option<String>,
         about: Option<String>,
-        #[graphql(default = 20)] first: i32,
+        #[graphql(default = 20)] first: Option<i32>,
         after: Option<String>,
     ) -> async_graphql::Result<StatementConnection> {
         if let Some(slug) = &speaker {
@@ -247,8 +247,9 @@ impl Query {
         from: String,
         to: String,
         as_of: Option<Date>,
-        #[graphql(default = 4)] max_depth: i32,
+        #[graphql(default = 4)] max_depth: Option<i32>,
     ) -> async_graphql::Result<Option<Vec<Relation>>> {
+        let max_depth = max_depth.unwrap_or(4);
         if !(1..=MAX_PATH_DEPTH).contains(&max_depth) {
             return Err(AppError::bad_input(format!("maxDepth: must be between 1 and {MAX_PATH_DEPTH}, got {max_depth}")).into());
         }
@@ -262,7 +263,7 @@ impl Query {
     async fn articles(
         &self,
         ctx: &Context<'_>,
-        #[graphql(default = 20)] first: i32,
+        #[graphql(default = 20)] first: Option<i32>,
         after: Option<String>,
     ) -> async_graphql::Result<ArticleConnection> {
         Ok(list_articles(ctx, first, after).await?)

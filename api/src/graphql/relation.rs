@@ -171,7 +171,7 @@ impl RelationConnection {
 const CURSOR_TAG: &str = "rel";
 
 /// One page of relations matching `filter`.
-pub async fn list_relations(ctx: &Context<'_>, filter: RelationFilter, first: i32, after: Option<String>) -> AppResult<RelationConnection> {
+pub async fn list_relations(ctx: &Context<'_>, filter: RelationFilter, first: Option<i32>, after: Option<String>) -> AppResult<RelationConnection> {
     let size = PageSize::new(first)?;
     let after_key = after.as_deref().map(|a| decode_cursor(a, CURSOR_TAG, 1)).transpose()?.map(|mut v| v.remove(0));
     let page = store(ctx).relation_page(&filter, size.0, after_key.as_deref()).await?;

@@ -76,7 +76,7 @@ impl StatementConnection {
     }
 }
 
-pub async fn list_statements(ctx: &Context<'_>, filter: StatementFilter, first: i32, after: Option<String>) -> AppResult<StatementConnection> {
+pub async fn list_statements(ctx: &Context<'_>, filter: StatementFilter, first: Option<i32>, after: Option<String>) -> AppResult<StatementConnection> {
     let size = PageSize::new(first)?;
     let cursor = date_cursor(&after, "st")?;
     let page = store(ctx).statement_page(&filter, size.0, cursor.as_ref()).await?;
