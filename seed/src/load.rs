@@ -213,11 +213,7 @@ impl<C: ConnectionTrait> Writer<'_, C> {
     }
 
     async fn supersede_article(&self, id: i64) -> Result<(), DbErr> {
-        article::Entity::update_many()
-            .col_expr(article::Column::SupersededAt, Expr::value(self.now))
-            .filter(article::Column::Id.eq(id))
-            .exec(self.db)
-            .await?;
+        close::<article::Entity, _>(self.db, article::Column::Id, article::Column::SupersededAt, id, self.now).await?;
         Ok(())
     }
 
@@ -253,11 +249,7 @@ impl<C: ConnectionTrait> Writer<'_, C> {
             {
                 return Ok(());
             }
-            ent::Entity::update_many()
-                .col_expr(ent::Column::SupersededAt, Expr::value(self.now))
-                .filter(ent::Column::Id.eq(c.id))
-                .exec(self.db)
-                .await?;
+            close::<ent::Entity, _>(self.db, ent::Column::Id, ent::Column::SupersededAt, c.id, self.now).await?;
             "update"
         } else {
             "create"
@@ -322,11 +314,7 @@ impl<C: ConnectionTrait> Writer<'_, C> {
         };
         if changed {
             if let Some(c) = &current {
-                relation::Entity::update_many()
-                    .col_expr(relation::Column::SupersededAt, Expr::value(self.now))
-                    .filter(relation::Column::Id.eq(c.id))
-                    .exec(self.db)
-                    .await?;
+                close::<relation::Entity, _>(self.db, relation::Column::Id, relation::Column::SupersededAt, c.id, self.now).await?;
             }
             relation::Entity::insert(relation::ActiveModel {
                 key: Set(r.key.clone()),
@@ -394,11 +382,7 @@ impl<C: ConnectionTrait> Writer<'_, C> {
             return Ok(false);
         }
         for (p, c) in &current {
-            status_period::Entity::update_many()
-                .col_expr(status_period::Column::SupersededAt, Expr::value(self.now))
-                .filter(status_period::Column::Id.eq(p.id))
-                .exec(self.db)
-                .await?;
+            close::<status_period::Entity, _>(self.db, status_period::Column::Id, status_period::Column::SupersededAt, p.id, self.now).await?;
             if let Some(c) = c {
                 self.supersede_citation(c.id).await?;
             }
@@ -462,11 +446,7 @@ impl<C: ConnectionTrait> Writer<'_, C> {
             {
                 return Ok(());
             }
-            event::Entity::update_many()
-                .col_expr(event::Column::SupersededAt, Expr::value(self.now))
-                .filter(event::Column::Id.eq(c.id))
-                .exec(self.db)
-                .await?;
+            close::<event::Entity, _>(self.db, event::Column::Id, event::Column::SupersededAt, c.id, self.now).await?;
             "update"
         } else {
             "create"
@@ -537,11 +517,7 @@ impl<C: ConnectionTrait> Writer<'_, C> {
             {
                 return Ok(());
             }
-            statement::Entity::update_many()
-                .col_expr(statement::Column::SupersededAt, Expr::value(self.now))
-                .filter(statement::Column::Id.eq(c.id))
-                .exec(self.db)
-                .await?;
+            close::<statement::Entity, _>(self.db, statement::Column::Id, statement::Column::SupersededAt, c.id, self.now).await?;
             "update"
         } else {
             "create"
@@ -574,11 +550,7 @@ impl<C: ConnectionTrait> Writer<'_, C> {
     }
 
     async fn supersede_citation(&self, id: i64) -> Result<(), DbErr> {
-        citation::Entity::update_many()
-            .col_expr(citation::Column::SupersededAt, Expr::value(self.now))
-            .filter(citation::Column::Id.eq(id))
-            .exec(self.db)
-            .await?;
+        close::<citation::Entity, _>(self.db, citation::Column::Id, citation::Column::SupersededAt, id, self.now).await?;
         Ok(())
     }
 
@@ -668,6 +640,17 @@ impl<C: ConnectionTrait> Writer<'_, C> {
     }
 }
 
+/// Closes one row in record time (the only update the store ever makes).
+async fn close<E, C>(db: &impl ConnectionTrait, id_col: C, superseded: C, id: i64, now: i64) -> Result<(), DbErr>
+where
+    E: EntityTrait,
+    C: ColumnTrait,
+{
+    E::update_many().col_expr(superseded, Expr::value(now)).filter(id_col.eq(id)).exec(db).await?;
+    Ok(())
+}
+
+/// Closes the current row of a stable key; returns how many rows it closed.
 async fn retract<E, K, S>(db: &impl ConnectionTrait, key_col: K, superseded: S, key: &str, now: i64) -> Result<u64, DbErr>
 where
     E: EntityTrait,
