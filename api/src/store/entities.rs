@@ -3,8 +3,7 @@
 use super::{Page, Store};
 use crate::error::AppResult;
 use entity::{alias, entity as ent, external_id};
-use sea_orm::sea_query::ExprTrait;
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 use std::collections::HashMap;
 
 /// Filters of `Query.entities`.
@@ -93,57 +92,49 @@ impl Store {
 
     /// Entities whose folded name or alias contains the folded text: exact
     /// matches first, then prefixes, then other substrings; ties by name.
+    /// Ranking happens in SQL, so the best matches are found however many
+    /// weaker ones there are.
     pub async fn search(&self, folded: &str, kind: Option<&str>, first: usize) -> AppResult<Vec<ent::Model>> {
-        let pattern = format!("%{}%", escape_like(folded));
-        let by_name = {
-            let mut q = ent::Entity::find()
-                .filter(ent::Column::SupersededAt.is_null())
-                .filter(sea_orm::sea_query::Expr::col(ent::Column::SearchName).like(sea_orm::sea_query::LikeExpr::new(&pattern).escape('\\')));
+        #[derive(FromQueryResult)]
+        struct Hit {
+            id: i64,
+            rank: i32,
+        }
+        let escaped = escape_like(folded);
+        let query = |table_name: &'static str| {
+            let mut sql = self.sql();
+            sql.push("SELECT e.id AS id, CASE WHEN ")
+                .push(table_name)
+                .push(".search_name = ")
+                .bind(folded.to_owned())
+                .push(" THEN 0 WHEN ")
+                .push(table_name)
+                .push(".search_name LIKE ")
+                .bind(format!("{escaped}%"))
+                .push(" ESCAPE '\\' THEN 1 ELSE 2 END AS rank FROM entity e");
+            if table_name == "a" {
+                sql.push(" JOIN alias a ON a.entity_id = e.id");
+            }
+            sql.push(" WHERE e.superseded_at IS NULL AND ")
+                .push(table_name)
+                .push(".search_name LIKE ")
+                .bind(format!("%{escaped}%"))
+                .push(" ESCAPE '\\'");
             if let Some(kind) = kind {
-                q = q.filter(ent::Column::Kind.eq(kind));
+                sql.push(" AND e.kind = ").bind(kind.to_owned());
             }
-            q.limit(500).all(&self.db).await?
+            sql.push(" ORDER BY rank, ").push(table_name).push(".search_name, e.slug LIMIT ").bind(first as i64);
+            sql
         };
-        let alias_hits: Vec<(i64, String)> = alias::Entity::find()
-            .select_only()
-            .column(alias::Column::EntityId)
-            .column(alias::Column::SearchName)
-            .filter(sea_orm::sea_query::Expr::col(alias::Column::SearchName).like(sea_orm::sea_query::LikeExpr::new(&pattern).escape('\\')))
-            .limit(500)
-            .into_tuple()
-            .all(&self.db)
-            .await?;
-        let rank = |s: &str| -> u8 {
-            if s == folded {
-                0
-            } else if s.starts_with(folded) {
-                1
-            } else {
-                2
-            }
-        };
-        let mut best: HashMap<i64, (u8, ent::Model)> = HashMap::new();
-        for m in by_name {
-            best.insert(m.id, (rank(&m.search_name), m));
-        }
-        let alias_ids: Vec<i64> = alias_hits.iter().map(|(id, _)| *id).filter(|id| !best.contains_key(id)).collect();
-        if !alias_ids.is_empty() {
-            let mut q = ent::Entity::find()
-                .filter(ent::Column::Id.is_in(alias_ids))
-                .filter(ent::Column::SupersededAt.is_null());
-            if let Some(kind) = kind {
-                q = q.filter(ent::Column::Kind.eq(kind));
-            }
-            for m in q.all(&self.db).await? {
-                best.insert(m.id, (u8::MAX, m));
+        let mut best: HashMap<i64, i32> = HashMap::new();
+        for table_name in ["e", "a"] {
+            for hit in self.all::<Hit>(query(table_name)).await? {
+                let rank = best.entry(hit.id).or_insert(hit.rank);
+                *rank = Ord::min(*rank, hit.rank);
             }
         }
-        for (id, name) in alias_hits {
-            if let Some(entry) = best.get_mut(&id) {
-                entry.0 = Ord::min(entry.0, rank(&name));
-            }
-        }
-        let mut ranked: Vec<(u8, ent::Model)> = best.into_values().collect();
+        let rows = ent::Entity::find().filter(ent::Column::Id.is_in(best.keys().copied())).all(&self.db).await?;
+        let mut ranked: Vec<(i32, ent::Model)> = rows.into_iter().map(|m| (best[&m.id], m)).collect();
         ranked.sort_by(|a, b| (a.0, &a.1.search_name, &a.1.slug).cmp(&(b.0, &b.1.search_name, &b.1.slug)));
         Ok(ranked.into_iter().take(first).map(|(_, m)| m).collect())
     }
