@@ -1,6 +1,6 @@
 //! Articles, the sources every fact cites.
 
-use super::common::{decode_cursor, encode_cursor, parse_cursor_number, store, PageInfo, PageSize};
+use super::common::{connection, decode_cursor, encode_cursor, parse_cursor_number, store, PageSize};
 use super::ids::{encode, IdKind};
 use super::scalars::DateTime;
 use crate::error::AppResult;
@@ -33,38 +33,13 @@ impl Article {
     }
 }
 
-pub struct ArticleEdge {
-    cursor: String,
-    node: article::Model,
-}
-
-#[Object]
-impl ArticleEdge {
-    async fn cursor(&self) -> &str {
-        &self.cursor
-    }
-    async fn node(&self) -> Article {
-        Article(self.node.clone())
+impl From<article::Model> for Article {
+    fn from(row: article::Model) -> Self {
+        Article(row)
     }
 }
 
-pub struct ArticleConnection {
-    edges: Vec<ArticleEdge>,
-    page_info: PageInfo,
-}
-
-#[Object]
-impl ArticleConnection {
-    async fn edges(&self) -> &[ArticleEdge] {
-        &self.edges
-    }
-    async fn page_info(&self) -> &PageInfo {
-        &self.page_info
-    }
-    async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<u64> {
-        Ok(store(ctx).article_count().await?)
-    }
-}
+connection!(ArticleConnection, ArticleEdge, article::Model => Article, (), |store, _none| store.article_count());
 
 pub async fn list_articles(ctx: &Context<'_>, first: Option<i32>, after: Option<String>) -> AppResult<ArticleConnection> {
     let size = PageSize::new(first)?;
@@ -77,11 +52,5 @@ pub async fn list_articles(ctx: &Context<'_>, first: Option<i32>, after: Option<
         None => None,
     };
     let page = store(ctx).article_page(size.0, cursor.as_ref()).await?;
-    let edges: Vec<ArticleEdge> = page
-        .rows
-        .into_iter()
-        .map(|a| ArticleEdge { cursor: encode_cursor(&["art", &a.published_at.to_string(), &a.key]), node: a })
-        .collect();
-    let cursors: Vec<String> = edges.iter().map(|e| e.cursor.clone()).collect();
-    Ok(ArticleConnection { page_info: PageInfo::new(&cursors, page.has_next, after.is_some()), edges })
+    Ok(ArticleConnection::new(page, |a| encode_cursor(&["art", &a.published_at.to_string(), &a.key]), after.is_some(), ()))
 }

@@ -186,3 +186,56 @@ impl Revision {
 pub fn citations(rows: Option<Vec<citation::Model>>) -> Vec<Citation> {
     rows.unwrap_or_default().into_iter().map(Citation).collect()
 }
+
+/// Declares a Relay connection type and its edge type over rows of a
+/// store query. Nodes are made from rows with `From`; `totalCount` runs
+/// the given count only when a client asks for it.
+macro_rules! connection {
+    ($conn:ident, $edge:ident, $row:ty => $node:ty, $filter:ty, |$store:ident, $f:ident| $count:expr) => {
+        pub struct $edge {
+            cursor: String,
+            node: $row,
+        }
+
+        #[async_graphql::Object]
+        impl $edge {
+            async fn cursor(&self) -> &str {
+                &self.cursor
+            }
+            async fn node(&self) -> $node {
+                <$node>::from(self.node.clone())
+            }
+        }
+
+        pub struct $conn {
+            edges: Vec<$edge>,
+            page_info: $crate::graphql::common::PageInfo,
+            filter: $filter,
+        }
+
+        #[async_graphql::Object]
+        impl $conn {
+            async fn edges(&self) -> &[$edge] {
+                &self.edges
+            }
+            async fn page_info(&self) -> &$crate::graphql::common::PageInfo {
+                &self.page_info
+            }
+            async fn total_count(&self, ctx: &async_graphql::Context<'_>) -> async_graphql::Result<u64> {
+                let $store = $crate::graphql::common::store(ctx);
+                let $f = &self.filter;
+                Ok($count.await?)
+            }
+        }
+
+        impl $conn {
+            /// A page of rows, each with its cursor; `after` tells whether the page starts past the beginning.
+            pub fn new(page: $crate::store::Page<$row>, cursor: impl Fn(&$row) -> String, after: bool, filter: $filter) -> Self {
+                let edges: Vec<$edge> = page.rows.into_iter().map(|row| $edge { cursor: cursor(&row), node: row }).collect();
+                let cursors: Vec<String> = edges.iter().map(|e| e.cursor.clone()).collect();
+                $conn { page_info: $crate::graphql::common::PageInfo::new(&cursors, page.has_next, after), edges, filter }
+            }
+        }
+    };
+}
+pub(crate) use connection;

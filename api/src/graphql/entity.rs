@@ -317,39 +317,13 @@ entity_type! {
     }
 }
 
-pub struct EntityEdge {
-    cursor: String,
-    node: Entity,
-}
-
-#[Object]
-impl EntityEdge {
-    async fn cursor(&self) -> &str {
-        &self.cursor
-    }
-    async fn node(&self) -> &Entity {
-        &self.node
+impl From<ent::Model> for Entity {
+    fn from(row: ent::Model) -> Self {
+        Entity::from_model(row)
     }
 }
 
-pub struct EntityConnection {
-    edges: Vec<EntityEdge>,
-    page_info: super::common::PageInfo,
-    filter: crate::store::entities::EntityFilter,
-}
-
-#[Object]
-impl EntityConnection {
-    async fn edges(&self) -> &[EntityEdge] {
-        &self.edges
-    }
-    async fn page_info(&self) -> &super::common::PageInfo {
-        &self.page_info
-    }
-    async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<u64> {
-        Ok(store(ctx).entity_count(&self.filter).await?)
-    }
-}
+super::common::connection!(EntityConnection, EntityEdge, ent::Model => Entity, crate::store::entities::EntityFilter, |store, filter| store.entity_count(filter));
 
 /// One page of current entities in slug order.
 pub async fn list_entities(
@@ -358,15 +332,9 @@ pub async fn list_entities(
     first: Option<i32>,
     after: Option<String>,
 ) -> AppResult<EntityConnection> {
-    use super::common::{decode_cursor, encode_cursor, PageInfo, PageSize};
+    use super::common::{decode_cursor, encode_cursor, PageSize};
     let size = PageSize::new(first)?;
     let after_slug = after.as_deref().map(|a| decode_cursor(a, "ent", 1)).transpose()?.map(|mut v| v.remove(0));
     let page = store(ctx).entity_page(&filter, size.0, after_slug.as_deref()).await?;
-    let edges: Vec<EntityEdge> = page
-        .rows
-        .into_iter()
-        .map(|m| EntityEdge { cursor: encode_cursor(&["ent", &m.slug]), node: Entity::from_model(m) })
-        .collect();
-    let cursors: Vec<String> = edges.iter().map(|e| e.cursor.clone()).collect();
-    Ok(EntityConnection { page_info: PageInfo::new(&cursors, page.has_next, after.is_some()), edges, filter })
+    Ok(EntityConnection::new(page, |m| encode_cursor(&["ent", &m.slug]), after.is_some(), filter))
 }

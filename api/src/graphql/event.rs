@@ -1,6 +1,6 @@
 //! Events and event listings.
 
-use super::common::{citations, decode_cursor, encode_cursor, load, parse_cursor_number, store, Citation, FuzzyDate, PageInfo, PageSize};
+use super::common::{citations, connection, decode_cursor, encode_cursor, load, parse_cursor_number, store, Citation, FuzzyDate, PageSize};
 use super::entity::{Entity, Region};
 use super::ids::{encode, IdKind};
 use super::loaders::{CitationsOf, ParticipantsOf, QuantitiesOf};
@@ -84,39 +84,13 @@ pub struct Quantity {
     pub approximate: bool,
 }
 
-pub struct EventEdge {
-    cursor: String,
-    node: event::Model,
-}
-
-#[Object]
-impl EventEdge {
-    async fn cursor(&self) -> &str {
-        &self.cursor
-    }
-    async fn node(&self) -> Event {
-        Event(self.node.clone())
+impl From<event::Model> for Event {
+    fn from(row: event::Model) -> Self {
+        Event(row)
     }
 }
 
-pub struct EventConnection {
-    edges: Vec<EventEdge>,
-    page_info: PageInfo,
-    filter: EventFilter,
-}
-
-#[Object]
-impl EventConnection {
-    async fn edges(&self) -> &[EventEdge] {
-        &self.edges
-    }
-    async fn page_info(&self) -> &PageInfo {
-        &self.page_info
-    }
-    async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<u64> {
-        Ok(store(ctx).event_count(&self.filter).await?)
-    }
-}
+connection!(EventConnection, EventEdge, event::Model => Event, EventFilter, |store, filter| store.event_count(filter));
 
 /// Decodes a date-ordered cursor with this tag.
 pub fn date_cursor(after: &Option<String>, tag: &str) -> AppResult<Option<DateCursor>> {
@@ -131,11 +105,5 @@ pub async fn list_events(ctx: &Context<'_>, filter: EventFilter, first: Option<i
     let size = PageSize::new(first)?;
     let cursor = date_cursor(&after, "ev")?;
     let page = store(ctx).event_page(&filter, size.0, cursor.as_ref()).await?;
-    let edges: Vec<EventEdge> = page
-        .rows
-        .into_iter()
-        .map(|e| EventEdge { cursor: encode_cursor(&["ev", &e.date_earliest.to_string(), &e.key]), node: e })
-        .collect();
-    let cursors: Vec<String> = edges.iter().map(|e| e.cursor.clone()).collect();
-    Ok(EventConnection { page_info: PageInfo::new(&cursors, page.has_next, after.is_some()), edges, filter })
+    Ok(EventConnection::new(page, |e| encode_cursor(&["ev", &e.date_earliest.to_string(), &e.key]), after.is_some(), filter))
 }

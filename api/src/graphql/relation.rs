@@ -1,6 +1,6 @@
 //! Relations, their status history, and relation listings.
 
-use super::common::{citations, decode_cursor, encode_cursor, load, store, Citation, FuzzyDate, PageInfo, PageSize, Revision};
+use super::common::{citations, connection, decode_cursor, encode_cursor, load, store, Citation, FuzzyDate, PageSize, Revision};
 use super::entity::{Entity, Organisation};
 use super::ids::{encode, IdKind};
 use super::loaders::{CitationsOf, PeriodsOf, RevisionsOf};
@@ -134,39 +134,13 @@ impl StatusPeriod {
     }
 }
 
-pub struct RelationEdge {
-    cursor: String,
-    node: relation::Model,
-}
-
-#[Object]
-impl RelationEdge {
-    async fn cursor(&self) -> &str {
-        &self.cursor
-    }
-    async fn node(&self) -> Relation {
-        Relation(self.node.clone())
+impl From<relation::Model> for Relation {
+    fn from(row: relation::Model) -> Self {
+        Relation(row)
     }
 }
 
-pub struct RelationConnection {
-    edges: Vec<RelationEdge>,
-    page_info: PageInfo,
-    filter: RelationFilter,
-}
-
-#[Object]
-impl RelationConnection {
-    async fn edges(&self) -> &[RelationEdge] {
-        &self.edges
-    }
-    async fn page_info(&self) -> &PageInfo {
-        &self.page_info
-    }
-    async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<u64> {
-        Ok(store(ctx).relation_count(&self.filter).await?)
-    }
-}
+connection!(RelationConnection, RelationEdge, relation::Model => Relation, RelationFilter, |store, filter| store.relation_count(filter));
 
 const CURSOR_TAG: &str = "rel";
 
@@ -176,13 +150,7 @@ pub async fn list_relations(ctx: &Context<'_>, filter: RelationFilter, first: Op
     let after_key = after.as_deref().map(|a| decode_cursor(a, CURSOR_TAG, 1)).transpose()?.map(|mut v| v.remove(0));
     let page = store(ctx).relation_page(&filter, size.0, after_key.as_deref()).await?;
     prime(ctx, &page.rows, filter.known).await?;
-    let edges: Vec<RelationEdge> = page
-        .rows
-        .into_iter()
-        .map(|r| RelationEdge { cursor: encode_cursor(&[CURSOR_TAG, &r.key]), node: r })
-        .collect();
-    let cursors: Vec<String> = edges.iter().map(|e| e.cursor.clone()).collect();
-    Ok(RelationConnection { page_info: PageInfo::new(&cursors, page.has_next, after.is_some()), edges, filter })
+    Ok(RelationConnection::new(page, |r| encode_cursor(&[CURSOR_TAG, &r.key]), after.is_some(), filter))
 }
 
 /// Parses the time arguments of a relation listing.

@@ -1,6 +1,6 @@
 //! Attributed statements and statement listings.
 
-use super::common::{citations, encode_cursor, load, store, Citation, FuzzyDate, PageInfo, PageSize};
+use super::common::{citations, connection, encode_cursor, load, store, Citation, FuzzyDate, PageSize};
 use super::entity::Entity;
 use super::event::date_cursor;
 use super::ids::{encode, IdKind};
@@ -42,49 +42,17 @@ impl Statement {
     }
 }
 
-pub struct StatementEdge {
-    cursor: String,
-    node: statement::Model,
-}
-
-#[Object]
-impl StatementEdge {
-    async fn cursor(&self) -> &str {
-        &self.cursor
-    }
-    async fn node(&self) -> Statement {
-        Statement(self.node.clone())
+impl From<statement::Model> for Statement {
+    fn from(row: statement::Model) -> Self {
+        Statement(row)
     }
 }
 
-pub struct StatementConnection {
-    edges: Vec<StatementEdge>,
-    page_info: PageInfo,
-    filter: StatementFilter,
-}
-
-#[Object]
-impl StatementConnection {
-    async fn edges(&self) -> &[StatementEdge] {
-        &self.edges
-    }
-    async fn page_info(&self) -> &PageInfo {
-        &self.page_info
-    }
-    async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<u64> {
-        Ok(store(ctx).statement_count(&self.filter).await?)
-    }
-}
+connection!(StatementConnection, StatementEdge, statement::Model => Statement, StatementFilter, |store, filter| store.statement_count(filter));
 
 pub async fn list_statements(ctx: &Context<'_>, filter: StatementFilter, first: Option<i32>, after: Option<String>) -> AppResult<StatementConnection> {
     let size = PageSize::new(first)?;
     let cursor = date_cursor(&after, "st")?;
     let page = store(ctx).statement_page(&filter, size.0, cursor.as_ref()).await?;
-    let edges: Vec<StatementEdge> = page
-        .rows
-        .into_iter()
-        .map(|s| StatementEdge { cursor: encode_cursor(&["st", &s.date_earliest.to_string(), &s.key]), node: s })
-        .collect();
-    let cursors: Vec<String> = edges.iter().map(|e| e.cursor.clone()).collect();
-    Ok(StatementConnection { page_info: PageInfo::new(&cursors, page.has_next, after.is_some()), edges, filter })
+    Ok(StatementConnection::new(page, |s| encode_cursor(&["st", &s.date_earliest.to_string(), &s.key]), after.is_some(), filter))
 }
