@@ -130,7 +130,7 @@ async fn graphql_get(
     headers: HeaderMap,
     UrlQuery(raw): UrlQuery<HashMap<String, String>>,
 ) -> axum::response::Response {
-    if raw.get("query").is_none() && wants_html(&headers) {
+    if !raw.contains_key("query") && wants_html(&headers) {
         return playground().await.into_response();
     }
     let Some(media) = response_type(&headers) else {

@@ -182,11 +182,7 @@ impl<C: ConnectionTrait> Writer<'_, C> {
     async fn article(&mut self, vb: &ValidBundle) -> Result<(), DbErr> {
         let a = &vb.bundle.article;
         let published = vb.published_at.timestamp_micros();
-        let current = article::Entity::find()
-            .filter(article::Column::Key.eq(a.key.as_str()))
-            .filter(article::Column::SupersededAt.is_null())
-            .one(self.db)
-            .await?;
+        let current = current::<article::Entity, _>(self.db, article::Column::Key, article::Column::SupersededAt, &a.key).await?;
         let action = match &current {
             Some(c) if c.title == a.title && c.publisher == a.publisher && c.url == a.url && c.published_at == published => {
                 return Ok(())
@@ -218,24 +214,14 @@ impl<C: ConnectionTrait> Writer<'_, C> {
     }
 
     async fn entity(&mut self, e: &EntitySpec) -> Result<(), DbErr> {
-        let current = ent::Entity::find()
-            .filter(ent::Column::Slug.eq(e.slug.as_str()))
-            .filter(ent::Column::SupersededAt.is_null())
-            .one(self.db)
-            .await?;
+        let current = current::<ent::Entity, _>(self.db, ent::Column::Slug, ent::Column::SupersededAt, &e.slug).await?;
         let action = if let Some(c) = &current {
-            let aliases: Vec<String> = alias::Entity::find()
-                .filter(alias::Column::EntityId.eq(c.id))
-                .order_by_asc(alias::Column::Id)
-                .all(self.db)
+            let aliases: Vec<String> = children::<alias::Entity, _>(self.db, alias::Column::EntityId, alias::Column::Id, c.id)
                 .await?
                 .into_iter()
                 .map(|a| a.name)
                 .collect();
-            let ids: Vec<ExternalIdSpec> = external_id::Entity::find()
-                .filter(external_id::Column::EntityId.eq(c.id))
-                .order_by_asc(external_id::Column::Id)
-                .all(self.db)
+            let ids: Vec<ExternalIdSpec> = children::<external_id::Entity, _>(self.db, external_id::Column::EntityId, external_id::Column::Id, c.id)
                 .await?
                 .into_iter()
                 .map(|x| ExternalIdSpec { scheme: x.scheme, value: x.value, url: x.url })
@@ -296,11 +282,7 @@ impl<C: ConnectionTrait> Writer<'_, C> {
         let symmetric = r
             .symmetric
             .unwrap_or_else(|| vocabulary::relation_type(&r.rel_type).is_some_and(|t| t.symmetric));
-        let current = relation::Entity::find()
-            .filter(relation::Column::Key.eq(r.key.as_str()))
-            .filter(relation::Column::SupersededAt.is_null())
-            .one(self.db)
-            .await?;
+        let current = current::<relation::Entity, _>(self.db, relation::Column::Key, relation::Column::SupersededAt, &r.key).await?;
         let changed = match &current {
             Some(c) => {
                 c.rel_type != r.rel_type
@@ -413,24 +395,14 @@ impl<C: ConnectionTrait> Writer<'_, C> {
         let cameo = e.cameo.clone().or_else(|| {
             vocabulary::event_type(&e.event_type).and_then(|t| t.cameo).map(str::to_owned)
         });
-        let current = event::Entity::find()
-            .filter(event::Column::Key.eq(e.key.as_str()))
-            .filter(event::Column::SupersededAt.is_null())
-            .one(self.db)
-            .await?;
+        let current = current::<event::Entity, _>(self.db, event::Column::Key, event::Column::SupersededAt, &e.key).await?;
         let action = if let Some(c) = &current {
-            let parts: Vec<ParticipantSpec> = participant::Entity::find()
-                .filter(participant::Column::EventId.eq(c.id))
-                .order_by_asc(participant::Column::Id)
-                .all(self.db)
+            let parts: Vec<ParticipantSpec> = children::<participant::Entity, _>(self.db, participant::Column::EventId, participant::Column::Id, c.id)
                 .await?
                 .into_iter()
                 .map(|p| ParticipantSpec { entity: p.entity_slug, role: p.role })
                 .collect();
-            let qs: Vec<QuantitySpec> = quantity::Entity::find()
-                .filter(quantity::Column::EventId.eq(c.id))
-                .order_by_asc(quantity::Column::Id)
-                .all(self.db)
+            let qs: Vec<QuantitySpec> = children::<quantity::Entity, _>(self.db, quantity::Column::EventId, quantity::Column::Id, c.id)
                 .await?
                 .into_iter()
                 .map(|q| QuantitySpec { what: q.what, value: q.value, unit: q.unit, approximate: q.approximate })
@@ -495,16 +467,9 @@ impl<C: ConnectionTrait> Writer<'_, C> {
     }
 
     async fn statement(&mut self, s: &StatementSpec) -> Result<(), DbErr> {
-        let current = statement::Entity::find()
-            .filter(statement::Column::Key.eq(s.key.as_str()))
-            .filter(statement::Column::SupersededAt.is_null())
-            .one(self.db)
-            .await?;
+        let current = current::<statement::Entity, _>(self.db, statement::Column::Key, statement::Column::SupersededAt, &s.key).await?;
         let action = if let Some(c) = &current {
-            let about: Vec<String> = statement_about::Entity::find()
-                .filter(statement_about::Column::StatementId.eq(c.id))
-                .order_by_asc(statement_about::Column::Id)
-                .all(self.db)
+            let about: Vec<String> = children::<statement_about::Entity, _>(self.db, statement_about::Column::StatementId, statement_about::Column::Id, c.id)
                 .await?
                 .into_iter()
                 .map(|a| a.entity_slug)
@@ -638,6 +603,24 @@ impl<C: ConnectionTrait> Writer<'_, C> {
         }
         Ok(())
     }
+}
+
+/// The current row of a stable key, if any.
+async fn current<E, C>(db: &impl ConnectionTrait, key_col: C, superseded: C, key: &str) -> Result<Option<E::Model>, DbErr>
+where
+    E: EntityTrait,
+    C: ColumnTrait,
+{
+    E::find().filter(key_col.eq(key)).filter(superseded.is_null()).one(db).await
+}
+
+/// The rows owned by one version row, in insertion order.
+async fn children<E, C>(db: &impl ConnectionTrait, parent_col: C, id_col: C, parent: i64) -> Result<Vec<E::Model>, DbErr>
+where
+    E: EntityTrait,
+    C: ColumnTrait,
+{
+    E::find().filter(parent_col.eq(parent)).order_by_asc(id_col).all(db).await
 }
 
 /// Closes one row in record time (the only update the store ever makes).

@@ -51,6 +51,7 @@ pub struct ExternalId {
 pub struct EntityData(pub Arc<ent::Model>);
 
 /// A state, person, armed force, organisation, body or place.
+#[allow(clippy::duplicated_attributes)] // the argument lists repeat by design
 #[derive(Interface)]
 #[graphql(
     name = "Entity",
@@ -214,6 +215,7 @@ macro_rules! entity_type {
                 Ok(rows.into_iter().map(|x| ExternalId { scheme: x.scheme, value: x.value, url: x.url }).collect())
             }
             /// relations with this entity at either end that hold at asOf, as recorded at knownAt
+            #[allow(clippy::too_many_arguments)]
             async fn relations(
                 &self,
                 ctx: &Context<'_>,
@@ -265,7 +267,7 @@ macro_rules! entity_type {
                 to: Option<Date>,
                 known_at: Option<DateTime>,
             ) -> async_graphql::Result<Vec<TimelineEntry>> {
-                Ok(timeline(ctx, &[self.0 .0.slug.clone()], from, to, known_at).await?)
+                Ok(timeline(ctx, std::slice::from_ref(&self.0 .0.slug), from, to, known_at).await?)
             }
             /// record-time log of changes to this entity, oldest first
             async fn revisions(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Revision>> {
