@@ -369,3 +369,46 @@ async fn articles_list_the_seeded_source() {
     );
     s.stop().await;
 }
+
+#[tokio::test]
+async fn timelines_find_fuzzy_starts_that_overlap_the_range_however_wide() {
+    let s = TestServer::seeded().await;
+    // The OSCE's presence in South Ossetia starts in the 1990s (199X).
+    let q = r#"query($from: Date, $to: Date) { entity(slug: "osce") { timeline(from: $from, to: $to) { kind title date { edtf } } } }"#;
+    let nineties = s.data(q, json!({ "from": "1995-06-01", "to": "1995-06-30" })).await;
+    let titles: Vec<&str> = nineties["entity"]["timeline"].as_array().expect("list").iter().filter_map(|e| e["title"].as_str()).collect();
+    assert!(titles.iter().any(|t| t.ends_with(": ACTIVE")), "{nineties}");
+
+    // A start known only as "some time between 1960 and 2000" (wider than a
+    // decade) overlaps 1975, and is found.
+    let extra = r#"
+[article]
+key = "test-wide-start"
+title = "A test source"
+publisher = "Test"
+published_at = "2001-01-01T00:00:00Z"
+
+[[relations]]
+key = "test-osce-un-contact"
+type = "supports"
+label = "OSCE–UN contact"
+source = "osce"
+target = "united-nations"
+cite = "contact"
+
+[[relations.periods]]
+status = "active"
+from = "1960/2000"
+cite = "contact"
+"#;
+    let valid = seed::bundle::parse("wide.toml", extra).expect("a valid test bundle");
+    seed::load_bundle(&s.db.db, &valid, "test").await.expect("it loads");
+    let seventies = s.data(q, json!({ "from": "1975-01-01", "to": "1975-12-31" })).await;
+    assert_eq!(
+        seventies["entity"]["timeline"],
+        json!([{ "kind": "STATUS_CHANGE", "title": "OSCE–UN contact: ACTIVE", "date": { "edtf": "1960/2000" } }])
+    );
+    let before = s.data(q, json!({ "from": "1950-01-01", "to": "1959-12-31" })).await;
+    assert_eq!(before["entity"]["timeline"], json!([]));
+    s.stop().await;
+}

@@ -8,11 +8,18 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     pub relation_key: String,
+    /// The relation's source slug when this row was written (so timelines
+    /// find an entity's status changes by index, without the relation).
+    pub source: String,
+    /// The relation's target slug when this row was written.
+    pub target: String,
     /// `proposed`, `active`, `suspended` or `ended`.
     pub status: String,
     pub from_edtf: Option<String>,
     /// First day the start can denote (days since 1970-01-01); a far-past sentinel when the start is unknown.
     pub from_earliest: i32,
+    /// Last day the start can denote; the far-past sentinel when unknown.
+    pub from_latest: i32,
     pub to_edtf: Option<String>,
     /// Last day the end can denote (days since 1970-01-01); a far-future sentinel while open.
     pub to_latest: i32,

@@ -313,7 +313,11 @@ impl<C: ConnectionTrait> Writer<'_, C> {
             .exec(self.db)
             .await?;
         }
-        let periods_changed = self.periods(&r.key, &r.periods).await?;
+        let ends_moved = current.as_ref().is_some_and(|c| c.source != r.source || c.target != r.target);
+        if ends_moved {
+            self.move_periods(&r.key, &r.source, &r.target).await?;
+        }
+        let periods_changed = self.periods(&r.key, (&r.source, &r.target), &r.periods).await?;
         if changed {
             let action = if current.is_some() { "update" } else { "create" };
             self.log("relation", &r.key, action, format!("{} ({} {} → {})", r.label, r.rel_type, r.source, r.target))
@@ -348,9 +352,55 @@ impl<C: ConnectionTrait> Writer<'_, C> {
         Ok(out)
     }
 
+    /// Rewrites every current period of a relation whose ends were
+    /// corrected, so the copies of the ends kept on periods stay true; each
+    /// period keeps its citations.
+    async fn move_periods(&mut self, relation_key: &str, source: &str, target: &str) -> Result<(), DbErr> {
+        let periods = status_period::Entity::find()
+            .filter(status_period::Column::RelationKey.eq(relation_key))
+            .filter(status_period::Column::SupersededAt.is_null())
+            .order_by_asc(status_period::Column::Id)
+            .all(self.db)
+            .await?;
+        for p in periods {
+            close::<status_period::Entity, _>(self.db, status_period::Column::Id, status_period::Column::SupersededAt, p.id, self.now).await?;
+            let row = status_period::Entity::insert(status_period::ActiveModel {
+                source: Set(source.to_owned()),
+                target: Set(target.to_owned()),
+                recorded_at: Set(self.now),
+                superseded_at: Set(None),
+                ..period_copy(&p)
+            })
+            .exec(self.db)
+            .await?;
+            let cites = citation::Entity::find()
+                .filter(citation::Column::SubjectKind.eq("period"))
+                .filter(citation::Column::SubjectKey.eq(p.id.to_string()))
+                .filter(citation::Column::SupersededAt.is_null())
+                .all(self.db)
+                .await?;
+            for c in cites {
+                self.supersede_citation(c.id).await?;
+                citation::Entity::insert(citation::ActiveModel {
+                    subject_kind: Set("period".to_owned()),
+                    subject_key: Set(row.last_insert_id.to_string()),
+                    article_key: Set(c.article_key),
+                    quote: Set(c.quote),
+                    recorded_at: Set(self.now),
+                    superseded_at: Set(None),
+                    ..Default::default()
+                })
+                .exec(self.db)
+                .await?;
+            }
+        }
+        Ok(())
+    }
+
     /// Replaces this article's periods of a relation when they differ from
-    /// the bundle's; returns whether anything changed.
-    async fn periods(&mut self, relation_key: &str, specs: &[PeriodSpec]) -> Result<bool, DbErr> {
+    /// the bundle's; returns whether anything changed. `ends` are the
+    /// relation's source and target, copied onto each period.
+    async fn periods(&mut self, relation_key: &str, ends: (&str, &str), specs: &[PeriodSpec]) -> Result<bool, DbErr> {
         let current = self.asserted_periods(relation_key).await?;
         let same = current.len() == specs.len()
             && current.iter().zip(specs).all(|((p, c), s)| {
@@ -374,9 +424,12 @@ impl<C: ConnectionTrait> Writer<'_, C> {
             let to = s.to.as_deref().map(FuzzyDate::parse).transpose().map_err(|e| DbErr::Custom(e.to_string()))?;
             let row = status_period::Entity::insert(status_period::ActiveModel {
                 relation_key: Set(relation_key.to_owned()),
+                source: Set(ends.0.to_owned()),
+                target: Set(ends.1.to_owned()),
                 status: Set(s.status.clone()),
                 from_edtf: Set(s.from.clone()),
                 from_earliest: Set(from.as_ref().map_or(UNKNOWN_START, FuzzyDate::earliest_day)),
+                from_latest: Set(from.as_ref().map_or(UNKNOWN_START, FuzzyDate::latest_day)),
                 to_edtf: Set(s.to.clone()),
                 to_latest: Set(to.as_ref().map_or(OPEN_END, FuzzyDate::latest_day)),
                 note: Set(s.note.clone()),
@@ -573,7 +626,7 @@ impl<C: ConnectionTrait> Writer<'_, C> {
         }
         for (kind, key) in gone {
             if kind == "relation" {
-                self.periods(&key, &[]).await?;
+                self.periods(&key, ("", ""), &[]).await?;
             }
             let others = citation::Entity::find()
                 .filter(citation::Column::SubjectKind.eq(kind.as_str()))
@@ -602,6 +655,25 @@ impl<C: ConnectionTrait> Writer<'_, C> {
             }
         }
         Ok(())
+    }
+}
+
+/// A new row with the same valid-time content as `p`.
+fn period_copy(p: &status_period::Model) -> status_period::ActiveModel {
+    status_period::ActiveModel {
+        relation_key: Set(p.relation_key.clone()),
+        source: Set(p.source.clone()),
+        target: Set(p.target.clone()),
+        status: Set(p.status.clone()),
+        from_edtf: Set(p.from_edtf.clone()),
+        from_earliest: Set(p.from_earliest),
+        from_latest: Set(p.from_latest),
+        to_edtf: Set(p.to_edtf.clone()),
+        to_latest: Set(p.to_latest),
+        note: Set(p.note.clone()),
+        recorded_at: Set(p.recorded_at),
+        superseded_at: Set(p.superseded_at),
+        ..Default::default()
     }
 }
 

@@ -235,9 +235,12 @@ pub async fn generate(db: &DatabaseConnection, spec: SynthSpec) -> Result<SynthR
                 periods.push(status_period::ActiveModel {
                     id: Set(next_period_id),
                     relation_key: Set(relation_key(j)),
+                    source: Set(entity_slug(source)),
+                    target: Set(entity_slug(target)),
                     status: Set((*status).into()),
                     from_edtf: Set(Some(from.format("%Y-%m-%d").to_string())),
                     from_earliest: Set(day_number(from)),
+                    from_latest: Set(day_number(from)),
                     to_edtf: Set(to_edtf),
                     to_latest: Set(to_latest),
                     note: Set(None),

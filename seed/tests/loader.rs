@@ -187,3 +187,27 @@ async fn removing_a_fact_from_its_bundle_retracts_it_without_deleting() {
     assert_eq!(rows.len(), 1, "the row is kept");
     assert!(rows[0].superseded_at.is_some(), "and closed in record time");
 }
+
+#[tokio::test]
+async fn correcting_a_relations_ends_moves_its_periods_and_keeps_their_citations() {
+    let t = TestDb::new().await.expect("test database");
+    load_text(&t, "first.toml", seed_text()).await.expect("the seed bundle loads");
+    let swapped = seed_text().replacen("source = \"nato\"\ntarget = \"russia\"", "source = \"russia\"\ntarget = \"nato\"", 1);
+    assert_ne!(swapped, seed_text(), "the test swaps the council's ends");
+    load_text(&t, "first.toml", &swapped).await.expect("the correction loads");
+
+    let current: Vec<status_period::Model> =
+        nrc_periods(&t).await.into_iter().filter(|p| p.superseded_at.is_none()).collect();
+    assert_eq!(current.len(), 2);
+    for p in &current {
+        assert_eq!((p.source.as_str(), p.target.as_str()), ("russia", "nato"));
+        let cites = citation::Entity::find()
+            .filter(citation::Column::SubjectKind.eq("period"))
+            .filter(citation::Column::SubjectKey.eq(p.id.to_string()))
+            .filter(citation::Column::SupersededAt.is_null())
+            .all(&t.db)
+            .await
+            .expect("citations query runs");
+        assert_eq!(cites.len(), 1, "the moved {} period keeps its citation", p.status);
+    }
+}

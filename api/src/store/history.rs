@@ -5,8 +5,12 @@ use crate::error::AppResult;
 use crate::time::Known;
 use entity::{event, revision, statement};
 use sea_orm::{ColumnTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder};
-use seed::edtf::FuzzyDate;
+use migration::WIDE_START_DAYS;
 use std::collections::{HashMap, HashSet};
+
+/// The predicate of the partial indexes on wide period starts, written as
+/// the migration writes it so that the planner can use them.
+const WIDE_START: &str = " AND p.from_latest - p.from_earliest > 3660";
 
 /// A status period start, with the relation it belongs to.
 #[derive(Debug, Clone, FromQueryResult)]
@@ -59,27 +63,40 @@ impl Store {
     pub async fn timeline(&self, slugs: &[String], from: i32, to: i32, known: Known) -> AppResult<Vec<TimelineItem>> {
         let mut items = Vec::new();
 
+        // Status changes are found through the ends copied onto each period
+        // (indexed with the start day), one index range per end: a major
+        // actor's thousands of relations are never scanned.
         let mut sql = self.sql();
-        sql.push("SELECT r.key AS relation_key, r.label, p.id AS period_id, p.status, p.from_edtf, p.from_earliest FROM relation r JOIN status_period p ON p.relation_key = r.key WHERE (r.source IN ")
-            .bind_list(slugs)
-            .push(" OR r.target IN ")
-            .bind_list(slugs)
-            .push(") AND ")
-            .visible("r", known)
-            .push(" AND ")
-            .visible("p", known)
-            .push(" AND p.from_edtf IS NOT NULL AND p.from_earliest <= ")
-            .bind(to);
-        for change in self.all::<StatusChange>(sql).await? {
-            let latest = change
-                .from_edtf
-                .as_deref()
-                .and_then(|t| FuzzyDate::parse(t).ok())
-                .map_or(change.from_earliest, |d| d.latest_day());
-            if latest >= from {
-                items.push(TimelineItem::StatusChange(change));
+        for (i, (end, wide)) in [("p.source", false), ("p.target", false), ("p.source", true), ("p.target", true)]
+            .into_iter()
+            .enumerate()
+        {
+            if wide && from == i32::MIN {
+                continue;
+            }
+            if i > 0 {
+                sql.push(" UNION ALL ");
+            }
+            sql.push("SELECT r.key AS relation_key, r.label, p.id AS period_id, p.status, p.from_edtf, p.from_earliest FROM status_period p JOIN relation r ON r.key = p.relation_key AND ")
+                .visible("r", known)
+                .push(" WHERE ")
+                .push(end)
+                .push(" IN ")
+                .bind_list(slugs)
+                .push(" AND ")
+                .visible("p", known)
+                .push(" AND p.from_edtf IS NOT NULL AND p.from_latest >= ")
+                .bind(from)
+                .push(" AND p.from_earliest <= ")
+                .bind(to);
+            if wide {
+                // Starts wider than a decade, through their partial index.
+                sql.push(WIDE_START).push(" AND p.from_earliest < ").bind(from.saturating_sub(WIDE_START_DAYS));
+            } else {
+                sql.push(" AND p.from_earliest >= ").bind(from.saturating_sub(WIDE_START_DAYS));
             }
         }
+        items.extend(self.all::<StatusChange>(sql).await?.into_iter().map(TimelineItem::StatusChange));
 
         let mut sql = self.sql();
         sql.push("SELECT e.id, e.key, e.type, e.cameo_code, e.title, e.summary, e.date_edtf, e.date_earliest, e.date_latest, e.location, e.recorded_at, e.superseded_at FROM event e WHERE EXISTS (SELECT 1 FROM participant pa WHERE pa.event_id = e.id AND pa.entity_slug IN ")
@@ -113,5 +130,13 @@ impl Store {
         });
         items.sort_by_cached_key(TimelineItem::sort_key);
         Ok(items)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_wide_start_predicate_matches_the_migration() {
+        assert_eq!(super::WIDE_START, format!(" AND p.from_latest - p.from_earliest > {}", migration::WIDE_START_DAYS));
     }
 }

@@ -121,7 +121,7 @@ impl Store {
     /// Status periods of these relations as known at `known`, oldest first.
     pub async fn periods(&self, keys: &[String], known: Known) -> AppResult<HashMap<String, Vec<status_period::Model>>> {
         let mut sql = self.sql();
-        sql.push("SELECT p.id, p.relation_key, p.status, p.from_edtf, p.from_earliest, p.to_edtf, p.to_latest, p.note, p.recorded_at, p.superseded_at FROM status_period p WHERE p.relation_key IN ")
+        sql.push("SELECT p.id, p.relation_key, p.source, p.target, p.status, p.from_edtf, p.from_earliest, p.from_latest, p.to_edtf, p.to_latest, p.note, p.recorded_at, p.superseded_at FROM status_period p WHERE p.relation_key IN ")
             .bind_list(keys)
             .push(" AND ")
             .visible("p", known)
