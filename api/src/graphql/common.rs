@@ -31,6 +31,24 @@ where
     loaders(ctx).load_one(key).await
 }
 
+/// Loads these keys at once, without the batching delay, and keeps the
+/// results in the request's cache so that the resolvers that ask for them
+/// one by one find them there.
+pub async fn prefetch<K>(ctx: &Context<'_>, keys: Vec<K>) -> AppResult<std::collections::HashMap<K, <Batch as Loader<K>>::Value>>
+where
+    K: Send + Sync + std::hash::Hash + Eq + Clone + 'static,
+    Batch: Loader<K, Error = AppError>,
+{
+    let keys: Vec<K> = keys.into_iter().collect::<std::collections::HashSet<K>>().into_iter().collect();
+    if keys.is_empty() {
+        return Ok(Default::default());
+    }
+    let loaders = loaders(ctx);
+    let found = loaders.loader().load(&keys).await?;
+    loaders.feed_many(found.clone()).await;
+    Ok(found)
+}
+
 /// A validated `first` argument: 0 to 100.
 #[derive(Debug, Clone, Copy)]
 pub struct PageSize(pub usize);

@@ -54,7 +54,7 @@ pub fn build_schema() -> AppSchema {
 
 /// The per-request loader for a store.
 pub fn request_loader(store: Store) -> Loaders {
-    DataLoader::with_cache(Batch { store }, tokio::spawn, HashMapCache::default()).delay(std::time::Duration::from_millis(1))
+    DataLoader::with_cache(Batch { store }, tokio::spawn, HashMapCache::default()).delay(std::time::Duration::from_micros(500))
 }
 
 /// Relay Global Object Identification: anything with an ID can be refetched with Query.node.

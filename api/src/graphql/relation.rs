@@ -163,13 +163,13 @@ pub fn time_args(as_of: &Option<Date>, known: &Option<DateTime>) -> AppResult<(i
 /// cache. Batching by timing alone splits when resolving a long page takes
 /// longer than the loader's delay; this keeps the number of queries fixed.
 async fn prime(ctx: &Context<'_>, rows: &[relation::Model], known: Known) -> AppResult<()> {
+    use super::common::prefetch;
     use super::loaders::{AliasesOf, ArticleByKey, EntityBySlug, ExternalIdsOf};
     use async_graphql::futures_util::future::try_join3;
     if rows.is_empty() {
         return Ok(());
     }
     let node = ctx.look_ahead().field("edges").field("node");
-    let loader = super::common::loaders(ctx);
     let mut ends = Vec::new();
     for name in ["source", "target", "body"] {
         let field = node.field(name);
@@ -178,72 +178,52 @@ async fn prime(ctx: &Context<'_>, rows: &[relation::Model], known: Known) -> App
         }
     }
     let history = node.field("history");
+    let want_ends = !ends.is_empty();
     let want_periods = node.field("status").exists() || history.exists();
     let want_cites = node.field("citations").exists();
-
-    let (entities, periods, cites) = try_join3(
-        async {
-            if ends.is_empty() {
-                return Ok(Default::default());
-            }
-            let mut slugs: Vec<EntityBySlug> = Vec::with_capacity(rows.len() * 2);
-            for r in rows {
-                slugs.push(EntityBySlug(r.source.clone()));
-                slugs.push(EntityBySlug(r.target.clone()));
-                if let Some(body) = &r.body {
-                    slugs.push(EntityBySlug(body.clone()));
-                }
-            }
-            loader.load_many(slugs).await
-        },
-        async {
-            if !want_periods {
-                return Ok(Default::default());
-            }
-            let keys: Vec<PeriodsOf> = rows.iter().map(|r| PeriodsOf(r.key.clone(), known)).collect();
-            loader.load_many(keys).await
-        },
-        async {
-            if !want_cites {
-                return Ok(Default::default());
-            }
-            let keys: Vec<CitationsOf> = rows.iter().map(|r| CitationsOf("relation", r.key.clone(), Known::Now)).collect();
-            loader.load_many(keys).await
-        },
-    )
-    .await?;
-
-    let entity_ids: Vec<i64> = entities.values().map(|e| e.id).collect();
     let want_aliases = ends.iter().any(|f| f.field("aliases").exists());
     let want_ids = ends.iter().any(|f| f.field("externalIds").exists());
     let want_period_cites = history.field("citations").exists();
     let want_period_articles = history.field("citations").field("article").exists();
     let want_articles = node.field("citations").field("article").exists();
     drop(ends);
-    if want_aliases {
-        let keys: Vec<AliasesOf> = entity_ids.iter().map(|id| AliasesOf(*id)).collect();
-        loader.load_many(keys).await?;
-    }
-    if want_ids {
-        let keys: Vec<ExternalIdsOf> = entity_ids.iter().map(|id| ExternalIdsOf(*id)).collect();
-        loader.load_many(keys).await?;
-    }
-    let mut article_keys: Vec<String> = Vec::new();
-    if want_period_cites {
-        let keys: Vec<CitationsOf> = periods.values().flatten().map(|p| CitationsOf("period", p.id.to_string(), known)).collect();
-        let found = loader.load_many(keys).await?;
-        if want_period_articles {
-            article_keys.extend(found.values().flatten().map(|c| c.article_key.clone()));
+
+    let mut slugs: Vec<EntityBySlug> = Vec::new();
+    let mut period_keys: Vec<PeriodsOf> = Vec::new();
+    let mut cite_keys: Vec<CitationsOf> = Vec::new();
+    for r in rows {
+        if want_ends {
+            slugs.push(EntityBySlug(r.source.clone()));
+            slugs.push(EntityBySlug(r.target.clone()));
+            slugs.extend(r.body.clone().map(EntityBySlug));
+        }
+        if want_periods {
+            period_keys.push(PeriodsOf(r.key.clone(), known));
+        }
+        if want_cites {
+            cite_keys.push(CitationsOf("relation", r.key.clone(), Known::Now));
         }
     }
+    let (entities, periods, cites) =
+        try_join3(prefetch(ctx, slugs), prefetch(ctx, period_keys), prefetch(ctx, cite_keys)).await?;
+
+    let entity_ids: Vec<i64> = entities.values().map(|e| e.id).collect();
+    let alias_keys: Vec<AliasesOf> = if want_aliases { entity_ids.iter().map(|id| AliasesOf(*id)).collect() } else { Vec::new() };
+    let id_keys: Vec<ExternalIdsOf> = if want_ids { entity_ids.iter().map(|id| ExternalIdsOf(*id)).collect() } else { Vec::new() };
+    let period_cite_keys: Vec<CitationsOf> = if want_period_cites {
+        periods.values().flatten().map(|p| CitationsOf("period", p.id.to_string(), known)).collect()
+    } else {
+        Vec::new()
+    };
+    let (_, _, period_cites) = try_join3(prefetch(ctx, alias_keys), prefetch(ctx, id_keys), prefetch(ctx, period_cite_keys)).await?;
+
+    let mut article_keys: Vec<ArticleByKey> = Vec::new();
+    if want_period_articles {
+        article_keys.extend(period_cites.values().flatten().map(|c| ArticleByKey(c.article_key.clone())));
+    }
     if want_articles {
-        article_keys.extend(cites.values().flatten().map(|c| c.article_key.clone()));
+        article_keys.extend(cites.values().flatten().map(|c| ArticleByKey(c.article_key.clone())));
     }
-    if !article_keys.is_empty() {
-        article_keys.sort();
-        article_keys.dedup();
-        let keys: Vec<ArticleByKey> = article_keys.into_iter().map(ArticleByKey).collect();
-        loader.load_many(keys).await?;
-    }
+    prefetch(ctx, article_keys).await?;
     Ok(())
 }
