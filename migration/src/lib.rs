@@ -6,7 +6,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20260101_000001_create_tables;
 
-pub use m20260101_000001_create_tables::WIDE_START_DAYS;
+pub use m20260101_000001_create_tables::START_CLASSES;
 
 /// Every migration of the knowledge base, oldest first.
 pub struct Migrator;

@@ -9,9 +9,14 @@ use sea_orm_migration::prelude::*;
 
 pub struct Migration;
 
-/// Period starts spanning more days than this (longer than a decade) are
-/// indexed apart; see the timeline query.
-pub const WIDE_START_DAYS: i32 = 3660;
+/// Classes of period starts by width (last day minus first day): name,
+/// partial-index predicate, indexed columns. Queries repeat the predicates
+/// word for word so that both backends use these indexes.
+pub const START_CLASSES: [(&str, &str, &str); 3] = [
+    ("narrow", "from_latest - from_earliest <= 31", "{end}, from_earliest"),
+    ("broad", "from_latest - from_earliest > 31 AND from_latest - from_earliest <= 3660", "{end}, from_earliest"),
+    ("wide", "from_latest - from_earliest > 3660", "{end}"),
+];
 
 impl MigrationName for Migration {
     fn name(&self) -> &str {
@@ -192,8 +197,6 @@ impl MigrationTrait for Migration {
             index("relation", "ix_relation_source", &["source", "key"]),
             index("relation", "ix_relation_target", &["target", "key"]),
             index("status_period", "ix_period_relation", &["relation_key", "from_earliest", "to_latest"]),
-            index("status_period", "ix_period_source", &["source", "from_earliest"]),
-            index("status_period", "ix_period_target", &["target", "from_earliest"]),
             index("event", "ix_event_key", &["key", "superseded_at"]),
             index("event", "ix_event_date", &["date_earliest", "key"]),
             index("participant", "ix_participant_event", &["event_id"]),
@@ -227,13 +230,18 @@ impl MigrationTrait for Migration {
             ))
             .await?;
         }
-        // Period starts known only to more than a decade are rare; timelines
-        // find them through these small partial indexes instead of scanning.
+        // Timelines find an entity's status changes by the ends copied onto
+        // periods and by start day. Starts are indexed by how fuzzy they are
+        // (to a day or month; to a year or decade; wider), so that a range
+        // query looks back only as far as a start of that class can reach.
         for end in ["source", "target"] {
-            db.execute_unprepared(&format!(
-                "CREATE INDEX ix_period_wide_{end} ON status_period ({end}) WHERE from_latest - from_earliest > {WIDE_START_DAYS}"
-            ))
-            .await?;
+            for (class, predicate, columns) in START_CLASSES {
+                let columns = columns.replace("{end}", end);
+                db.execute_unprepared(&format!(
+                    "CREATE INDEX ix_period_{end}_{class} ON status_period ({columns}) WHERE {predicate}"
+                ))
+                .await?;
+            }
         }
         Ok(())
     }

@@ -8,7 +8,8 @@
 #   1m   kb_bench_1m: 100,000 entities, 1,000,000 relations
 #
 # For each scale: builds the release binaries, creates and fills the database
-# if it is absent or unfinished (seed synth, then VACUUM ANALYZE), starts
+# if it is absent, unfinished or made from another schema (seed synth, then
+# VACUUM ANALYZE; about 10 minutes at 1M on 2 cores), starts
 # target/release/api on a free loopback port with --max-connections 32
 # --no-seed, checks one sample of each query with curl, then for each of the
 # three dashboard queries runs a warm-up and a measured load over HTTP (wrk),
@@ -68,6 +69,7 @@ cleanup() {
   trap - EXIT INT TERM
   stop_pid "$CHILD_PID"; CHILD_PID=""
   stop_pid "$SERVER_PID"; SERVER_PID=""
+  rm -f "${CPU_TMP:-}"
   exit "$rc"
 }
 trap cleanup EXIT
@@ -90,7 +92,7 @@ case "${1:-all}" in
   10k) SCALES=(10k) ;;
   1m | 1M) SCALES=(1m) ;;
   all) SCALES=(10k 1m) ;;
-  -h | --help) sed -n '2,31p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  -h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
   *) die "usage: scripts/bench/run.sh [10k|1m|all]" ;;
 esac
 for tool in wrk pgbench psql createdb dropdb curl python3; do
@@ -112,13 +114,42 @@ psql_q() { psql -X -q -v ON_ERROR_STOP=1 -At "$@"; }
 
 # Creates and fills the database unless it holds a finished data set of this
 # size (marked by a database comment written as the last step).
+# The mark also names a digest of the schema that the seed binary in use
+# creates (pg_dump -s of a scratch database): the migration is still edited in
+# place, and a database made by other code may lack columns or indexes that
+# the server now reads. A changed schema means a new database.
+SCHEMA_DIGEST=""
+SCHEMA_NOTE=""
+schema_dump() { pg_dump -s -x -O "$1" | grep -v -e '^--' -e '^$'; }
+schema_digest() {
+  if [[ -z "$SCHEMA_DIGEST" ]]; then
+    local probe="kb_bench_schema_probe"
+    dropdb --if-exists "$probe"
+    createdb "$probe"
+    "$SEED" --database-url "postgres://$PGUSER@$PGHOST:$PGPORT/$probe" synth --entities 2 --relations 2 >/dev/null 2>&1 ||
+      die "seed cannot fill a scratch database ($probe)"
+    schema_dump "$probe" >"$OUT/schema-expected.sql"
+    SCHEMA_DIGEST="$(sha256sum <"$OUT/schema-expected.sql" | cut -c1-12)"
+    dropdb "$probe"
+  fi
+  echo "$SCHEMA_DIGEST"
+}
+
 ensure_db() {
   local db="$1" entities="$2" relations="$3"
-  local mark="kb bench: seed synth --entities $entities --relations $relations; vacuum analyzed"
+  schema_digest >/dev/null   # computed once, here, so that the subshell below only reads it
+  local mark="kb bench: seed synth --entities $entities --relations $relations; schema $(schema_digest); vacuum analyzed"
   local have
   have="$(psql_q -d postgres -c "SELECT coalesce(shobj_description(oid, 'pg_database'), '') FROM pg_database WHERE datname = '$db'")"
   if [[ "$have" == "$mark" ]]; then
     say "$db: present ($entities entities, $relations relations)"
+    # Someone may have added or dropped indexes by hand since: say so, as
+    # the figures would not describe the schema the binaries create.
+    if ! schema_dump "$db" | diff -q - "$OUT/schema-expected.sql" >/dev/null; then
+      say "WARNING: $db's schema differs from the one the binaries create:"
+      schema_dump "$db" | diff - "$OUT/schema-expected.sql" | grep '^[<>]' | head -n 20 >&2 || true
+      SCHEMA_NOTE="$SCHEMA_NOTE $db"
+    fi
     return 0
   fi
   if [[ -n "$(psql_q -d postgres -c "SELECT 1 FROM pg_database WHERE datname = '$db'")" ]]; then
@@ -190,8 +221,48 @@ check_sample() {
   if grep -q '"errors"' "$dir/sample-$q.json"; then
     die "$q: sample has errors: $(head -c 500 "$dir/sample-$q.json")"
   fi
-  grep -q '"data":{' "$dir/sample-$q.json" || die "$q: sample has no data"
+  local expect
+  case "$q" in relations) expect='"edges":[' ;; history) expect='"history":[' ;; timeline) expect='"timeline":[' ;; esac
+  grep -qF "$expect" "$dir/sample-$q.json" || die "$q: sample lacks $expect: $(head -c 500 "$dir/sample-$q.json")"
   say "$q: sample OK, $(wc -c <"$dir/sample-$q.json") bytes: $(head -c 160 "$dir/sample-$q.json")..."
+}
+
+# ---- CPU accounting -------------------------------------------------------------
+# Where the two cores go during a measured load, in CPU milliseconds: the
+# whole machine (busy time in /proc/stat), the api process (all its threads),
+# and the load generator (wrk or pgbench: this shell's reaped children, read
+# with the `times` builtin, which must run in this shell, not a subshell).
+# PostgreSQL and the rest are the difference.
+TICK_MS=$((1000 / $(getconf CLK_TCK)))
+CPU_TMP="$(mktemp)"
+busy_ms() { awk -v t="$TICK_MS" '/^cpu / { print ($2 + $3 + $4 + $7 + $8 + $9) * t }' /proc/stat; }
+proc_ms() { # pid
+  if [[ -n "$1" && -r "/proc/$1/stat" ]]; then
+    sed 's/^.*) //' "/proc/$1/stat" | awk -v t="$TICK_MS" '{ print ($12 + $13) * t }'
+  else
+    echo 0
+  fi
+}
+# Sets CHILD_MS to the CPU time of this shell's reaped children. Called
+# directly, never in $(...): a subshell's `times` starts from zero.
+children_ms() {
+  times >"$CPU_TMP"
+  CHILD_MS="$(awk 'NR == 2 { split($0, f, /[ms ]+/); print int((f[1] * 60 + f[2] + f[3] * 60 + f[4]) * 1000) }' "$CPU_TMP")"
+}
+cpu_begin() {
+  children_ms
+  CPU0=("$(busy_ms)" "$(proc_ms "$SERVER_PID")" "$CHILD_MS")
+}
+# Sets CPU to the per-request CPU in microseconds, tab-separated: machine,
+# api, load generator.
+cpu_end() { # requests
+  local n="$1" busy api gen
+  children_ms
+  busy=$(( $(busy_ms) - CPU0[0] ))
+  api=$(( $(proc_ms "$SERVER_PID") - CPU0[1] ))
+  gen=$(( CHILD_MS - CPU0[2] ))
+  [[ "$n" -gt 0 ]] || n=1
+  CPU="$(( busy * 1000 / n ))"$'\t'"$(( api * 1000 / n ))"$'\t'"$(( gen * 1000 / n ))"
 }
 
 # ---- loads -------------------------------------------------------------------
@@ -214,11 +285,13 @@ http_load() {
     run_child wrk -t "$THREADS" -c "$CLIENTS" -d "${WARMUP}s" -s "$script" "$URL/graphql" -- "$relations" >"$dir/wrk-$q-warmup.txt"
   fi
   say "HTTP $q: wrk -t $THREADS -c $CLIENTS -d ${DURATION}s --latency"
+  cpu_begin
   run_child wrk -t "$THREADS" -c "$CLIENTS" -d "${DURATION}s" --latency -s "$script" "$URL/graphql" -- "$relations" >"$dir/wrk-$q.txt"
   read_bench_line "$dir/wrk-$q.txt"
+  cpu_end "${R[requests]}"
   local bad=$((R[non200] + R[graphql_errors] + R[no_data] + R[socket_errors]))
   [[ "$bad" -eq 0 ]] || say "WARNING: $q over HTTP: ${R[non200]} non-200, ${R[graphql_errors]} with errors, ${R[no_data]} without data, ${R[socket_errors]} socket errors"
-  printf '%s\thttp\t%s\t%s\t%s\t%s\t%s\n' "$q" "${R[rps]}" "${R[p50_ms]}" "${R[p99_ms]}" "${R[requests]}" "$bad" >>"$dir/results.tsv"
+  printf '%s\thttp\t%s\t%s\t%s\t%s\t%s\t%s\n' "$q" "${R[rps]}" "${R[p50_ms]}" "${R[p99_ms]}" "${R[requests]}" "$bad" "$CPU" >>"$dir/results.tsv"
   say "HTTP $q: ${R[rps]} req/s, p50 ${R[p50_ms]} ms, p99 ${R[p99_ms]} ms, bad $bad"
 }
 
@@ -232,7 +305,11 @@ sql_load() {
   fi
   say "SQL $q: pgbench -M prepared -c $CLIENTS -j $THREADS -T $DURATION -l"
   rm -f "$dir/pgb-$q".*
+  cpu_begin
   run_child pgbench -T "$DURATION" -l --log-prefix="$dir/pgb-$q" "${args[@]}" >"$dir/pgbench-$q.txt" 2>&1 || die "pgbench failed: $(tail -n 5 "$dir/pgbench-$q.txt")"
+  local processed
+  processed="$(sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p' "$dir/pgbench-$q.txt")"
+  cpu_end "${processed:-0}"
   python3 "$BENCH/percentiles.py" "$dir/pgb-$q" "$DURATION" >>"$dir/pgbench-$q.txt"
   read_bench_line "$dir/pgbench-$q.txt"
   # pgbench's own rate, without connection time, is the figure it reports
@@ -243,7 +320,7 @@ sql_load() {
   failed="$(sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p' "$dir/pgbench-$q.txt")"
   failed=$(( ${failed:-0} + R[failed] ))
   [[ "$failed" -eq 0 ]] || say "WARNING: $q over SQL: $failed failed transactions"
-  printf '%s\tsql\t%s\t%s\t%s\t%s\t%s\n' "$q" "$tps" "${R[p50_ms]}" "${R[p99_ms]}" "${R[transactions]}" "$failed" >>"$dir/results.tsv"
+  printf '%s\tsql\t%s\t%s\t%s\t%s\t%s\t%s\n' "$q" "$tps" "${R[p50_ms]}" "${R[p99_ms]}" "${R[transactions]}" "$failed" "$CPU" >>"$dir/results.tsv"
   rm -f "$dir/pgb-$q".*   # the per-transaction logs are large; the summary is kept
   say "SQL $q: $tps tps, p50 ${R[p50_ms]} ms, p99 ${R[p99_ms]} ms, failed $failed"
 }
@@ -255,10 +332,11 @@ print_table() {
   python3 - "$scale" "$file" <<'PY'
 import sys
 scale, path = sys.argv[1], sys.argv[2]
-rows = {}
+rows, cpu = {}, {}
 for line in open(path):
-    q, kind, rate, p50, p99, n, bad = line.rstrip("\n").split("\t")
+    q, kind, rate, p50, p99, n, bad, total, api, gen = line.rstrip("\n").split("\t")
     rows[(q, kind)] = (float(rate), float(p50), float(p99), int(n), int(bad))
+    cpu[(q, kind)] = (int(total), int(api), int(gen))
 print(f"\n### {scale}\n")
 print("| query | HTTP req/s | HTTP p50 ms | HTTP p99 ms | SQL tps | SQL p50 ms | SQL p99 ms | HTTP/SQL throughput | bad responses |")
 print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
@@ -271,6 +349,17 @@ for q in ["relations", "history", "timeline"]:
     bad = (h[4] if h else 0) + (s[4] if s else 0)
     print(f"| {q} | {cell(h,0,'%.0f')} | {cell(h,1,'%.2f')} | {cell(h,2,'%.2f')} | {cell(s,0,'%.0f')} | "
           f"{cell(s,1,'%.2f')} | {cell(s,2,'%.2f')} | {ratio} | {bad} |")
+print(f"\nCPU per request in microseconds, {scale} (machine busy time; api process; load generator; "
+      "PostgreSQL and the rest = machine - api - generator):\n")
+print("| query | HTTP machine | HTTP api | HTTP PostgreSQL+rest | wrk | SQL machine | SQL PostgreSQL+rest | pgbench |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|")
+for q in ["relations", "history", "timeline"]:
+    h, s = cpu.get((q, "http")), cpu.get((q, "sql"))
+    if not h and not s:
+        continue
+    hc = [str(h[0]), str(h[1]), str(h[0] - h[1] - h[2]), str(h[2])] if h else ["-"] * 4
+    sc = [str(s[0]), str(s[0] - s[1] - s[2]), str(s[2])] if s else ["-"] * 3
+    print(f"| {q} | " + " | ".join(hc + sc) + " |")
 PY
 }
 
@@ -280,7 +369,7 @@ import sys
 def load(path):
     rows = {}
     for line in open(path):
-        q, kind, rate, p50, p99, n, bad = line.rstrip("\n").split("\t")
+        q, kind, rate, p50, p99 = line.rstrip("\n").split("\t")[:5]
         rows[(q, kind)] = (float(rate), float(p50), float(p99))
     return rows
 small, big = load(sys.argv[1]), load(sys.argv[2])
@@ -300,11 +389,16 @@ PY
 machine() {
   echo "machine: $(nproc) cores, $(free -g | awk '/^Mem:/ {print $2}') GiB, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
   echo "postgres: $(psql_q -d postgres -c 'SHOW server_version'), shared_buffers $(psql_q -d postgres -c 'SHOW shared_buffers')"
+  echo "binaries: target/release/api built $(date -u -r "$API" +%Y-%m-%dT%H:%MZ)"
   echo "commit: $(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo '?')$(cd "$ROOT" && git diff --quiet HEAD -- api entity migration seed 2>/dev/null || echo ' (with uncommitted changes to the Rust code)')"
+  [[ -z "$SCHEMA_NOTE" ]] || echo "WARNING: schema altered by hand since generation in:$SCHEMA_NOTE (see the log above)"
   echo "load: $CLIENTS clients, $THREADS threads, ${DURATION}s measured after ${WARMUP}s warm-up per query"
 }
 
 # ---- main ------------------------------------------------------------------------
+mkdir -p "$OUT"
+declare -A BACKGROUND
+
 bench_scale() {
   local scale="$1"
   local entities relations db dir
@@ -316,6 +410,12 @@ bench_scale() {
   : >"$dir/results.tsv"
   ensure_db "$db" "$entities" "$relations"
   start_server "$db" "$dir/server.log"
+  # What else is using the machine (other builds, tests): busy share of all
+  # cores over 3 s with no load running.
+  local b0 b1
+  b0="$(busy_ms)"; sleep 3; b1="$(busy_ms)"
+  BACKGROUND["$scale"]="$(( (b1 - b0) * 100 / (3000 * $(nproc)) ))"
+  say "background CPU before the loads: ${BACKGROUND[$scale]}% of $(nproc) cores"
   local q
   for q in $QUERIES; do
     check_sample "$q" "$dir"
@@ -337,6 +437,8 @@ echo
 machine | sed 's/^/- /'
 for scale in "${SCALES[@]}"; do
   print_table "$scale" "$OUT/$scale/results.tsv"
+  echo
+  echo "Background CPU before the $scale loads (other processes): ${BACKGROUND[$scale]}% of $(nproc) cores."
 done
 if [[ -s "$OUT/10k/results.tsv" && -s "$OUT/1m/results.tsv" ]]; then
   [[ "${#SCALES[@]}" -eq 2 ]] || echo -e "\n(ratios use the latest results of each scale in $OUT)"

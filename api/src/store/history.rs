@@ -5,12 +5,16 @@ use crate::error::AppResult;
 use crate::time::Known;
 use entity::{event, revision, statement};
 use sea_orm::{ColumnTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder};
-use migration::WIDE_START_DAYS;
 use std::collections::{HashMap, HashSet};
 
-/// The predicate of the partial indexes on wide period starts, written as
-/// the migration writes it so that the planner can use them.
-const WIDE_START: &str = " AND p.from_latest - p.from_earliest > 3660";
+/// The classes of period-start width, as the migration's partial indexes
+/// define them (word for word, so the planner uses those indexes), each
+/// with how many days before its last day a start of the class can begin.
+const START_CLASS_QUERIES: [(&str, Option<i32>); 3] = [
+    ("p.from_latest - p.from_earliest <= 31", Some(31)),
+    ("p.from_latest - p.from_earliest > 31 AND p.from_latest - p.from_earliest <= 3660", Some(3660)),
+    ("p.from_latest - p.from_earliest > 3660", None),
+];
 
 /// A status period start, with the relation it belongs to.
 #[derive(Debug, Clone, FromQueryResult)]
@@ -63,37 +67,35 @@ impl Store {
     pub async fn timeline(&self, slugs: &[String], from: i32, to: i32, known: Known) -> AppResult<Vec<TimelineItem>> {
         let mut items = Vec::new();
 
-        // Status changes are found through the ends copied onto each period
-        // (indexed with the start day), one index range per end: a major
-        // actor's thousands of relations are never scanned.
+        // Status changes are found through the ends copied onto each period,
+        // one index range per end and class of start width: a major actor's
+        // thousands of relations are never scanned, and a range looks back
+        // only as far as a start of each class can reach.
         let mut sql = self.sql();
-        for (i, (end, wide)) in [("p.source", false), ("p.target", false), ("p.source", true), ("p.target", true)]
-            .into_iter()
-            .enumerate()
-        {
-            if wide && from == i32::MIN {
-                continue;
-            }
-            if i > 0 {
-                sql.push(" UNION ALL ");
-            }
-            sql.push("SELECT r.key AS relation_key, r.label, p.id AS period_id, p.status, p.from_edtf, p.from_earliest FROM status_period p JOIN relation r ON r.key = p.relation_key AND ")
-                .visible("r", known)
-                .push(" WHERE ")
-                .push(end)
-                .push(" IN ")
-                .bind_list(slugs)
-                .push(" AND ")
-                .visible("p", known)
-                .push(" AND p.from_edtf IS NOT NULL AND p.from_latest >= ")
-                .bind(from)
-                .push(" AND p.from_earliest <= ")
-                .bind(to);
-            if wide {
-                // Starts wider than a decade, through their partial index.
-                sql.push(WIDE_START).push(" AND p.from_earliest < ").bind(from.saturating_sub(WIDE_START_DAYS));
-            } else {
-                sql.push(" AND p.from_earliest >= ").bind(from.saturating_sub(WIDE_START_DAYS));
+        let mut first_branch = true;
+        for end in ["p.source", "p.target"] {
+            for (predicate, reach) in START_CLASS_QUERIES {
+                if !first_branch {
+                    sql.push(" UNION ALL ");
+                }
+                first_branch = false;
+                sql.push("SELECT r.key AS relation_key, r.label, p.id AS period_id, p.status, p.from_edtf, p.from_earliest FROM status_period p JOIN relation r ON r.key = p.relation_key AND ")
+                    .visible("r", known)
+                    .push(" WHERE ")
+                    .push(end)
+                    .push(" IN ")
+                    .bind_list(slugs)
+                    .push(" AND ")
+                    .visible("p", known)
+                    .push(" AND p.from_edtf IS NOT NULL AND p.from_latest >= ")
+                    .bind(from)
+                    .push(" AND p.from_earliest <= ")
+                    .bind(to)
+                    .push(" AND ")
+                    .push(predicate);
+                if let Some(reach) = reach {
+                    sql.push(" AND p.from_earliest >= ").bind(from.saturating_sub(reach));
+                }
             }
         }
         items.extend(self.all::<StatusChange>(sql).await?.into_iter().map(TimelineItem::StatusChange));
@@ -136,7 +138,10 @@ impl Store {
 #[cfg(test)]
 mod tests {
     #[test]
-    fn the_wide_start_predicate_matches_the_migration() {
-        assert_eq!(super::WIDE_START, format!(" AND p.from_latest - p.from_earliest > {}", migration::WIDE_START_DAYS));
+    fn start_classes_repeat_the_migrations_index_predicates() {
+        for ((_, predicate, _), (query, _)) in migration::START_CLASSES.iter().zip(super::START_CLASS_QUERIES) {
+            let qualified = predicate.replace("from_latest", "p.from_latest").replace("from_earliest", "p.from_earliest");
+            assert_eq!(qualified, query);
+        }
     }
 }

@@ -8,4 +8,4 @@ local QUERY = "query($id: ID!) { node(id: $id) { ... on Relation { label source 
 
 c.install(function()
   return c.body(QUERY, { { "id", c.b64url("Relation:" .. c.relation_key()) } })
-end)
+end, '"history":[')

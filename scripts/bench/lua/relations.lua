@@ -9,4 +9,4 @@ local QUERY = "query($e: String!, $d: Date) { relations(entity: $e, asOf: $d, fi
 
 c.install(function()
   return c.body(QUERY, { { "e", c.actor() }, { "d", c.date(c.ymd()) } })
-end)
+end, '"edges":[')

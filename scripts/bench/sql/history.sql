@@ -11,7 +11,7 @@ SELECT r.id, r.key, r.type, r.label, r.source, r.target, r.symmetric, r.body, r.
 SELECT id, slug, kind, category, name, search_name, description, recorded_at, superseded_at
   FROM entity WHERE slug IN (:r_source, :r_target) AND superseded_at IS NULL;
 -- 3. its status periods (PeriodsOf)
-SELECT p.id, p.relation_key, p.status, p.from_edtf, p.from_earliest, p.to_edtf, p.to_latest, p.note, p.recorded_at, p.superseded_at
+SELECT p.id, p.relation_key, p.source, p.target, p.status, p.from_edtf, p.from_earliest, p.from_latest, p.to_edtf, p.to_latest, p.note, p.recorded_at, p.superseded_at
   FROM status_period p
  WHERE p.relation_key IN (:r_key) AND p.superseded_at IS NULL
  ORDER BY p.relation_key, p.from_earliest, p.id;

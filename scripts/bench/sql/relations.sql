@@ -11,11 +11,11 @@
 SELECT id, slug, kind, category, name, search_name, description, recorded_at, superseded_at
   FROM entity WHERE slug IN ('synth-e' || :e) AND superseded_at IS NULL;
 -- 2. the page: two ordered index scans (source, target) merged, each with the
---    valid-time EXISTS test; the keys and ends are kept for statements 3 and 4
---    (the server keeps the whole rows in memory, here they are aggregated so
---    pgbench can pass them on)
-SELECT coalesce(array_agg(key ORDER BY key), '{}') AS keys,
-       coalesce(array_agg(source) || array_agg(target), '{}') AS ends,
+--    valid-time EXISTS test, LIMIT first + 1; the keys and ends of the first
+--    20 are kept for statements 3 and 4 (the server keeps the whole rows in
+--    memory; here they are aggregated so that pgbench can pass them on)
+SELECT coalesce((array_agg(key ORDER BY key))[1:20], '{}') AS keys,
+       coalesce((array_agg(source ORDER BY key))[1:20] || (array_agg(target ORDER BY key))[1:20], '{}') AS ends,
        count(*) AS n,
        max(length(label) + length(type) + coalesce(length(body), 0)) AS width
   FROM (
@@ -40,7 +40,7 @@ SELECT coalesce(array_agg(key ORDER BY key), '{}') AS keys,
 SELECT id, slug, kind, category, name, search_name, description, recorded_at, superseded_at
   FROM entity WHERE slug = ANY (:ends::text[]) AND superseded_at IS NULL;
 -- 4. their status periods, for status(asOf:) (one batched PeriodsOf load)
-SELECT p.id, p.relation_key, p.status, p.from_edtf, p.from_earliest, p.to_edtf, p.to_latest, p.note, p.recorded_at, p.superseded_at
+SELECT p.id, p.relation_key, p.source, p.target, p.status, p.from_edtf, p.from_earliest, p.from_latest, p.to_edtf, p.to_latest, p.note, p.recorded_at, p.superseded_at
   FROM status_period p
  WHERE p.relation_key = ANY (:keys::text[]) AND p.superseded_at IS NULL
  ORDER BY p.relation_key, p.from_earliest, p.id;
