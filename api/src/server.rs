@@ -205,37 +205,32 @@ async fn execute(state: &AppState, params: GraphqlParams, media: &'static str, m
     let request_failed = response.data == async_graphql::Value::Null
         && !response.errors.is_empty()
         && response.errors.iter().all(|e| e.path.is_empty());
-    span.in_scope(|| tracing::info!(elapsed_ms = started.elapsed().as_secs_f64() * 1e3, errors = response.errors.len(), "executed"));
-    let mut body = match serde_json::to_value(&response) {
-        Ok(v) => v,
-        Err(e) => {
-            tracing::error!(error = %e, "cannot serialise a response");
-            return request_error(StatusCode::INTERNAL_SERVER_ERROR, media, "INTERNAL", "internal error");
-        }
-    };
-    let status = if request_failed {
-        if let Some(obj) = body.as_object_mut() {
-            obj.remove("data");
-            if let Some(serde_json::Value::Array(errors)) = obj.get_mut("errors") {
-                for e in errors {
-                    let code = if e["message"].as_str().is_some_and(|m| m.contains("Parse") || m.starts_with(" --> ")) {
-                        "GRAPHQL_PARSE_FAILED"
-                    } else {
-                        "GRAPHQL_VALIDATION_FAILED"
-                    };
-                    if e.get("extensions").is_none() {
-                        e["extensions"] = serde_json::json!({ "code": code });
-                    }
-                }
+    span.in_scope(|| tracing::debug!(elapsed_ms = started.elapsed().as_secs_f64() * 1e3, errors = response.errors.len(), "executed"));
+    if !request_failed {
+        return match serde_json::to_string(&response) {
+            Ok(body) => (StatusCode::OK, [(header::CONTENT_TYPE, HeaderValue::from_static(media))], body).into_response(),
+            Err(e) => {
+                tracing::error!(error = %e, "cannot serialise a response");
+                request_error(StatusCode::INTERNAL_SERVER_ERROR, media, "INTERNAL", "internal error")
             }
-        }
-        if media == GRAPHQL_RESPONSE {
-            StatusCode::BAD_REQUEST
+        };
+    }
+    // The request never reached execution: no `data` entry, a code on every
+    // error, and status 400 where the client accepts graphql-response+json.
+    let mut errors = Vec::with_capacity(response.errors.len());
+    for e in &response.errors {
+        let mut value = serde_json::to_value(e).unwrap_or_else(|_| serde_json::json!({ "message": e.message }));
+        let code = if e.message.contains("Parse") || e.message.starts_with(" --> ") {
+            "GRAPHQL_PARSE_FAILED"
         } else {
-            StatusCode::OK
+            "GRAPHQL_VALIDATION_FAILED"
+        };
+        if value.get("extensions").is_none() {
+            value["extensions"] = serde_json::json!({ "code": code });
         }
-    } else {
-        StatusCode::OK
-    };
+        errors.push(value);
+    }
+    let body = serde_json::json!({ "errors": errors });
+    let status = if media == GRAPHQL_RESPONSE { StatusCode::BAD_REQUEST } else { StatusCode::OK };
     (status, [(header::CONTENT_TYPE, HeaderValue::from_static(media))], body.to_string()).into_response()
 }

@@ -93,8 +93,14 @@ async fn node_by_id(ctx: &Context<'_>, id: &str) -> AppResult<Option<Node>> {
 
 /// Checks that a slug argument names an entity; `NOT_FOUND` otherwise.
 async fn known_slug(ctx: &Context<'_>, argument: &str, slug: &str) -> AppResult<()> {
-    if Entity::load(ctx, slug).await?.is_none() {
-        return Err(AppError::not_found(format!("{argument}: no entity has the slug `{slug}`")));
+    known_slugs(ctx, argument, std::slice::from_ref(&slug.to_owned())).await
+}
+
+/// Checks, in one lookup, that every slug of an argument names an entity.
+async fn known_slugs(ctx: &Context<'_>, argument: &str, slugs: &[String]) -> AppResult<()> {
+    let found = Entity::load_many(ctx, slugs).await?;
+    if let Some(missing) = slugs.iter().find(|s| !found.iter().any(|e| &e.data().0.slug == *s)) {
+        return Err(AppError::not_found(format!("{argument}: no entity has the slug `{missing}`")));
     }
     Ok(())
 }
@@ -170,8 +176,7 @@ impl Query {
         let between = match between {
             None => None,
             Some(pair) if pair.len() == 2 => {
-                known_slug(ctx, "between", &pair[0]).await?;
-                known_slug(ctx, "between", &pair[1]).await?;
+                known_slugs(ctx, "between", &pair).await?;
                 Some((pair[0].clone(), pair[1].clone()))
             }
             Some(other) => {
@@ -234,9 +239,7 @@ impl Query {
         if entities.is_empty() || entities.len() > 20 {
             return Err(AppError::bad_input("entities: give from 1 to 20 slugs").into());
         }
-        for slug in &entities {
-            known_slug(ctx, "entities", slug).await?;
-        }
+        known_slugs(ctx, "entities", &entities).await?;
         Ok(timeline(ctx, &entities, from, to, known_at).await?)
     }
 
@@ -254,8 +257,8 @@ impl Query {
             return Err(AppError::bad_input(format!("maxDepth: must be between 1 and {MAX_PATH_DEPTH}, got {max_depth}")).into());
         }
         let day = as_of_day(text(&as_of))?;
-        known_slug(ctx, "from", &from).await?;
-        known_slug(ctx, "to", &to).await?;
+        known_slugs(ctx, "from", std::slice::from_ref(&from)).await?;
+        known_slugs(ctx, "to", std::slice::from_ref(&to)).await?;
         let found = store(ctx).path(&from, &to, day, max_depth as usize).await?;
         Ok(found.map(|chain| chain.into_iter().map(Relation).collect()))
     }

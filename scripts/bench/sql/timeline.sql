@@ -1,40 +1,53 @@
 -- Dashboard query 3 as the server runs it: one pgbench transaction = one
 -- GraphQL request `timeline(entities: [a, b], from:, to:)` over one year.
 --   :a, :b  two different major actors; :lo .. :hi a one-year window of day
---   numbers starting in 1960-01-01 .. 2020-12-31; :wide is lo - 3660
---   (migration::WIDE_START_DAYS)
+--   numbers starting in 1960-01-01 .. 2020-12-31; :narrow and :broad are
+--   how far back a start of those width classes can begin (lo - 31,
+--   lo - 3660: migration::START_CLASSES)
 \set a random(0, 99)
 \set b (:a + random(1, 99)) % 100
 \set lo random(-3653, 18627)
 \set hi :lo + 365
-\set wide :lo - 3660
+\set narrow :lo - 31
+\set broad :lo - 3660
 -- 1, 2. both slugs name entities (the server checks them one at a time)
 SELECT id, slug, kind, category, name, search_name, description, recorded_at, superseded_at
   FROM entity WHERE slug IN ('synth-e' || :a) AND superseded_at IS NULL;
 SELECT id, slug, kind, category, name, search_name, description, recorded_at, superseded_at
   FROM entity WHERE slug IN ('synth-e' || :b) AND superseded_at IS NULL;
 -- 3. status changes whose start overlaps the window, found through the ends
---    copied onto status_period: starts known to within a decade by
---    (source|target, from_earliest), wider starts by the partial indexes
+--    copied onto status_period: one branch per end and class of start width
+--    (the partial indexes ix_period_{source,target}_{narrow,broad,wide}),
+--    each looking back only as far as a start of its class can reach
 SELECT r.key AS relation_key, r.label, p.id AS period_id, p.status, p.from_edtf, p.from_earliest
   FROM status_period p JOIN relation r ON r.key = p.relation_key AND r.superseded_at IS NULL
  WHERE p.source IN ('synth-e' || :a, 'synth-e' || :b) AND p.superseded_at IS NULL AND p.from_edtf IS NOT NULL
-   AND p.from_latest >= :lo AND p.from_earliest <= :hi AND p.from_earliest >= :wide
-UNION ALL
-SELECT r.key AS relation_key, r.label, p.id AS period_id, p.status, p.from_edtf, p.from_earliest
-  FROM status_period p JOIN relation r ON r.key = p.relation_key AND r.superseded_at IS NULL
- WHERE p.target IN ('synth-e' || :a, 'synth-e' || :b) AND p.superseded_at IS NULL AND p.from_edtf IS NOT NULL
-   AND p.from_latest >= :lo AND p.from_earliest <= :hi AND p.from_earliest >= :wide
+   AND p.from_latest >= :lo AND p.from_earliest <= :hi AND p.from_latest - p.from_earliest <= 31 AND p.from_earliest >= :narrow
 UNION ALL
 SELECT r.key AS relation_key, r.label, p.id AS period_id, p.status, p.from_edtf, p.from_earliest
   FROM status_period p JOIN relation r ON r.key = p.relation_key AND r.superseded_at IS NULL
  WHERE p.source IN ('synth-e' || :a, 'synth-e' || :b) AND p.superseded_at IS NULL AND p.from_edtf IS NOT NULL
-   AND p.from_latest >= :lo AND p.from_earliest <= :hi AND p.from_latest - p.from_earliest > 3660 AND p.from_earliest < :wide
+   AND p.from_latest >= :lo AND p.from_earliest <= :hi AND p.from_latest - p.from_earliest > 31 AND p.from_latest - p.from_earliest <= 3660 AND p.from_earliest >= :broad
+UNION ALL
+SELECT r.key AS relation_key, r.label, p.id AS period_id, p.status, p.from_edtf, p.from_earliest
+  FROM status_period p JOIN relation r ON r.key = p.relation_key AND r.superseded_at IS NULL
+ WHERE p.source IN ('synth-e' || :a, 'synth-e' || :b) AND p.superseded_at IS NULL AND p.from_edtf IS NOT NULL
+   AND p.from_latest >= :lo AND p.from_earliest <= :hi AND p.from_latest - p.from_earliest > 3660
 UNION ALL
 SELECT r.key AS relation_key, r.label, p.id AS period_id, p.status, p.from_edtf, p.from_earliest
   FROM status_period p JOIN relation r ON r.key = p.relation_key AND r.superseded_at IS NULL
  WHERE p.target IN ('synth-e' || :a, 'synth-e' || :b) AND p.superseded_at IS NULL AND p.from_edtf IS NOT NULL
-   AND p.from_latest >= :lo AND p.from_earliest <= :hi AND p.from_latest - p.from_earliest > 3660 AND p.from_earliest < :wide;
+   AND p.from_latest >= :lo AND p.from_earliest <= :hi AND p.from_latest - p.from_earliest <= 31 AND p.from_earliest >= :narrow
+UNION ALL
+SELECT r.key AS relation_key, r.label, p.id AS period_id, p.status, p.from_edtf, p.from_earliest
+  FROM status_period p JOIN relation r ON r.key = p.relation_key AND r.superseded_at IS NULL
+ WHERE p.target IN ('synth-e' || :a, 'synth-e' || :b) AND p.superseded_at IS NULL AND p.from_edtf IS NOT NULL
+   AND p.from_latest >= :lo AND p.from_earliest <= :hi AND p.from_latest - p.from_earliest > 31 AND p.from_latest - p.from_earliest <= 3660 AND p.from_earliest >= :broad
+UNION ALL
+SELECT r.key AS relation_key, r.label, p.id AS period_id, p.status, p.from_edtf, p.from_earliest
+  FROM status_period p JOIN relation r ON r.key = p.relation_key AND r.superseded_at IS NULL
+ WHERE p.target IN ('synth-e' || :a, 'synth-e' || :b) AND p.superseded_at IS NULL AND p.from_edtf IS NOT NULL
+   AND p.from_latest >= :lo AND p.from_earliest <= :hi AND p.from_latest - p.from_earliest > 3660;
 -- 4. their events in the window
 SELECT e.id, e.key, e.type, e.cameo_code, e.title, e.summary, e.date_edtf, e.date_earliest, e.date_latest, e.location, e.recorded_at, e.superseded_at
   FROM event e
