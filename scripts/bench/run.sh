@@ -26,6 +26,8 @@
 #   QUERIES ["relations history timeline"]   which dashboard queries
 #   SKIP_BUILD [0]  1: use the binaries already in target/release
 #   BENCH_OUT [target/bench]   raw output: logs, wrk/pgbench output, results.tsv
+#   QUIET_WAIT [300] QUIET_PCT [10]   before each load, wait up to QUIET_WAIT s
+#                   for other work to use under QUIET_PCT % of the cores
 #   RUST_LOG        passed to the server (its default logs one line a request)
 #
 # Needs: cargo, wrk (apt-get install wrk), pgbench/psql/createdb (Debian's
@@ -120,7 +122,8 @@ psql_q() { psql -X -q -v ON_ERROR_STOP=1 -At "$@"; }
 # the server now reads. A changed schema means a new database.
 SCHEMA_DIGEST=""
 SCHEMA_NOTE=""
-schema_dump() { pg_dump -s -x -O "$1" | grep -v -e '^--' -e '^$'; }
+# (without comments and pg_dump's \restrict lines, which carry a random key)
+schema_dump() { pg_dump -s -x -O "$1" | grep -v -e '^--' -e '^$' -e '^\\restrict ' -e '^\\unrestrict '; }
 schema_digest() {
   if [[ -z "$SCHEMA_DIGEST" ]]; then
     local probe="kb_bench_schema_probe"
@@ -265,6 +268,30 @@ cpu_end() { # requests
   CPU="$(( busy * 1000 / n ))"$'\t'"$(( api * 1000 / n ))"$'\t'"$(( gen * 1000 / n ))"
 }
 
+# ---- a quiet machine -------------------------------------------------------------
+# Other work on the machine (builds, tests) takes cores from the load. Before
+# each measured load: sample the busy share of all cores over 2 s with no
+# load running, and wait (up to QUIET_WAIT seconds, default 300) until it is
+# below QUIET_PCT percent (default 10). The last sample is kept with the
+# figures (column `bg %`), so a disturbed load shows as such.
+QUIET_WAIT="${QUIET_WAIT:-300}"
+QUIET_PCT="${QUIET_PCT:-10}"
+BG=0
+wait_quiet() {
+  local waited=0 b0 b1
+  while :; do
+    b0="$(busy_ms)"; sleep 2; b1="$(busy_ms)"
+    BG=$(( (b1 - b0) * 100 / (2000 * $(nproc)) ))
+    [[ "$BG" -lt "$QUIET_PCT" ]] && return 0
+    if [[ "$waited" -ge "$QUIET_WAIT" ]]; then
+      say "WARNING: the machine is still ${BG}% busy with other work after ${QUIET_WAIT}s; measuring anyway"
+      return 0
+    fi
+    [[ "$waited" -gt 0 ]] || say "the machine is ${BG}% busy with other work: waiting for it to settle"
+    waited=$((waited + 2))
+  done
+}
+
 # ---- loads -------------------------------------------------------------------
 # Reads key=value pairs from the BENCH line of a file into the assoc array R.
 declare -A R
@@ -284,14 +311,15 @@ http_load() {
     say "HTTP $q: warm-up ${WARMUP}s"
     run_child wrk -t "$THREADS" -c "$CLIENTS" -d "${WARMUP}s" -s "$script" "$URL/graphql" -- "$relations" >"$dir/wrk-$q-warmup.txt"
   fi
-  say "HTTP $q: wrk -t $THREADS -c $CLIENTS -d ${DURATION}s --latency"
+  wait_quiet
+  say "HTTP $q: wrk -t $THREADS -c $CLIENTS -d ${DURATION}s --latency (background ${BG}%)"
   cpu_begin
   run_child wrk -t "$THREADS" -c "$CLIENTS" -d "${DURATION}s" --latency -s "$script" "$URL/graphql" -- "$relations" >"$dir/wrk-$q.txt"
   read_bench_line "$dir/wrk-$q.txt"
   cpu_end "${R[requests]}"
   local bad=$((R[non200] + R[graphql_errors] + R[no_data] + R[socket_errors]))
   [[ "$bad" -eq 0 ]] || say "WARNING: $q over HTTP: ${R[non200]} non-200, ${R[graphql_errors]} with errors, ${R[no_data]} without data, ${R[socket_errors]} socket errors"
-  printf '%s\thttp\t%s\t%s\t%s\t%s\t%s\t%s\n' "$q" "${R[rps]}" "${R[p50_ms]}" "${R[p99_ms]}" "${R[requests]}" "$bad" "$CPU" >>"$dir/results.tsv"
+  printf '%s\thttp\t%s\t%s\t%s\t%s\t%s\t%s\n' "$q" "${R[rps]}" "${R[p50_ms]}" "${R[p99_ms]}" "${R[requests]}" "$bad" "$CPU"$'\t'"$BG" >>"$dir/results.tsv"
   say "HTTP $q: ${R[rps]} req/s, p50 ${R[p50_ms]} ms, p99 ${R[p99_ms]} ms, bad $bad"
 }
 
@@ -303,7 +331,8 @@ sql_load() {
     say "SQL $q: warm-up ${WARMUP}s"
     run_child pgbench -T "$WARMUP" "${args[@]}" >"$dir/pgbench-$q-warmup.txt" 2>&1 || die "pgbench failed: $(tail -n 5 "$dir/pgbench-$q-warmup.txt")"
   fi
-  say "SQL $q: pgbench -M prepared -c $CLIENTS -j $THREADS -T $DURATION -l"
+  wait_quiet
+  say "SQL $q: pgbench -M prepared -c $CLIENTS -j $THREADS -T $DURATION -l (background ${BG}%)"
   rm -f "$dir/pgb-$q".*
   cpu_begin
   run_child pgbench -T "$DURATION" -l --log-prefix="$dir/pgb-$q" "${args[@]}" >"$dir/pgbench-$q.txt" 2>&1 || die "pgbench failed: $(tail -n 5 "$dir/pgbench-$q.txt")"
@@ -320,7 +349,7 @@ sql_load() {
   failed="$(sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p' "$dir/pgbench-$q.txt")"
   failed=$(( ${failed:-0} + R[failed] ))
   [[ "$failed" -eq 0 ]] || say "WARNING: $q over SQL: $failed failed transactions"
-  printf '%s\tsql\t%s\t%s\t%s\t%s\t%s\t%s\n' "$q" "$tps" "${R[p50_ms]}" "${R[p99_ms]}" "${R[transactions]}" "$failed" "$CPU" >>"$dir/results.tsv"
+  printf '%s\tsql\t%s\t%s\t%s\t%s\t%s\t%s\n' "$q" "$tps" "${R[p50_ms]}" "${R[p99_ms]}" "${R[transactions]}" "$failed" "$CPU"$'\t'"$BG" >>"$dir/results.tsv"
   rm -f "$dir/pgb-$q".*   # the per-transaction logs are large; the summary is kept
   say "SQL $q: $tps tps, p50 ${R[p50_ms]} ms, p99 ${R[p99_ms]} ms, failed $failed"
 }
@@ -334,12 +363,12 @@ import sys
 scale, path = sys.argv[1], sys.argv[2]
 rows, cpu = {}, {}
 for line in open(path):
-    q, kind, rate, p50, p99, n, bad, total, api, gen = line.rstrip("\n").split("\t")
-    rows[(q, kind)] = (float(rate), float(p50), float(p99), int(n), int(bad))
+    q, kind, rate, p50, p99, n, bad, total, api, gen, bg = line.rstrip("\n").split("\t")
+    rows[(q, kind)] = (float(rate), float(p50), float(p99), int(n), int(bad), int(bg))
     cpu[(q, kind)] = (int(total), int(api), int(gen))
 print(f"\n### {scale}\n")
-print("| query | HTTP req/s | HTTP p50 ms | HTTP p99 ms | SQL tps | SQL p50 ms | SQL p99 ms | HTTP/SQL throughput | bad responses |")
-print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+print("| query | HTTP req/s | HTTP p50 ms | HTTP p99 ms | SQL tps | SQL p50 ms | SQL p99 ms | HTTP/SQL throughput | bad responses | bg % HTTP/SQL |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 for q in ["relations", "history", "timeline"]:
     h, s = rows.get((q, "http")), rows.get((q, "sql"))
     if not h and not s:
@@ -348,7 +377,7 @@ for q in ["relations", "history", "timeline"]:
     ratio = f"{h[0] / s[0]:.0%}" if h and s and s[0] else "-"
     bad = (h[4] if h else 0) + (s[4] if s else 0)
     print(f"| {q} | {cell(h,0,'%.0f')} | {cell(h,1,'%.2f')} | {cell(h,2,'%.2f')} | {cell(s,0,'%.0f')} | "
-          f"{cell(s,1,'%.2f')} | {cell(s,2,'%.2f')} | {ratio} | {bad} |")
+          f"{cell(s,1,'%.2f')} | {cell(s,2,'%.2f')} | {ratio} | {bad} | {cell(h,5,'%d')}/{cell(s,5,'%d')} |")
 print(f"\nCPU per request in microseconds, {scale} (machine busy time; api process; load generator; "
       "PostgreSQL and the rest = machine - api - generator):\n")
 print("| query | HTTP machine | HTTP api | HTTP PostgreSQL+rest | wrk | SQL machine | SQL PostgreSQL+rest | pgbench |")
@@ -397,7 +426,6 @@ machine() {
 
 # ---- main ------------------------------------------------------------------------
 mkdir -p "$OUT"
-declare -A BACKGROUND
 
 bench_scale() {
   local scale="$1"
@@ -410,12 +438,6 @@ bench_scale() {
   : >"$dir/results.tsv"
   ensure_db "$db" "$entities" "$relations"
   start_server "$db" "$dir/server.log"
-  # What else is using the machine (other builds, tests): busy share of all
-  # cores over 3 s with no load running.
-  local b0 b1
-  b0="$(busy_ms)"; sleep 3; b1="$(busy_ms)"
-  BACKGROUND["$scale"]="$(( (b1 - b0) * 100 / (3000 * $(nproc)) ))"
-  say "background CPU before the loads: ${BACKGROUND[$scale]}% of $(nproc) cores"
   local q
   for q in $QUERIES; do
     check_sample "$q" "$dir"
@@ -437,8 +459,6 @@ echo
 machine | sed 's/^/- /'
 for scale in "${SCALES[@]}"; do
   print_table "$scale" "$OUT/$scale/results.tsv"
-  echo
-  echo "Background CPU before the $scale loads (other processes): ${BACKGROUND[$scale]}% of $(nproc) cores."
 done
 if [[ -s "$OUT/10k/results.tsv" && -s "$OUT/1m/results.tsv" ]]; then
   [[ "${#SCALES[@]}" -eq 2 ]] || echo -e "\n(ratios use the latest results of each scale in $OUT)"

@@ -10,12 +10,10 @@
 \set hi :lo + 365
 \set narrow :lo - 31
 \set broad :lo - 3660
--- 1, 2. both slugs name entities (the server checks them one at a time)
+-- 1. both slugs name entities (one EntityBySlug lookup for the list)
 SELECT id, slug, kind, category, name, search_name, description, recorded_at, superseded_at
-  FROM entity WHERE slug IN ('synth-e' || :a) AND superseded_at IS NULL;
-SELECT id, slug, kind, category, name, search_name, description, recorded_at, superseded_at
-  FROM entity WHERE slug IN ('synth-e' || :b) AND superseded_at IS NULL;
--- 3. status changes whose start overlaps the window, found through the ends
+  FROM entity WHERE slug IN ('synth-e' || :a, 'synth-e' || :b) AND superseded_at IS NULL;
+-- 2. status changes whose start overlaps the window, found through the ends
 --    copied onto status_period: one branch per end and class of start width
 --    (the partial indexes ix_period_{source,target}_{narrow,broad,wide}),
 --    each looking back only as far as a start of its class can reach
@@ -48,12 +46,12 @@ SELECT r.key AS relation_key, r.label, p.id AS period_id, p.status, p.from_edtf,
   FROM status_period p JOIN relation r ON r.key = p.relation_key AND r.superseded_at IS NULL
  WHERE p.target IN ('synth-e' || :a, 'synth-e' || :b) AND p.superseded_at IS NULL AND p.from_edtf IS NOT NULL
    AND p.from_latest >= :lo AND p.from_earliest <= :hi AND p.from_latest - p.from_earliest > 3660;
--- 4. their events in the window
+-- 3. their events in the window
 SELECT e.id, e.key, e.type, e.cameo_code, e.title, e.summary, e.date_edtf, e.date_earliest, e.date_latest, e.location, e.recorded_at, e.superseded_at
   FROM event e
  WHERE EXISTS (SELECT 1 FROM participant pa WHERE pa.event_id = e.id AND pa.entity_slug IN ('synth-e' || :a, 'synth-e' || :b))
    AND e.superseded_at IS NULL AND e.date_earliest <= :hi AND e.date_latest >= :lo;
--- 5. their statements in the window
+-- 4. their statements in the window
 SELECT s.id, s.key, s.speaker, s.date_edtf, s.date_earliest, s.date_latest, s.quote, s.summary, s.recorded_at, s.superseded_at
   FROM statement s
  WHERE s.speaker IN ('synth-e' || :a, 'synth-e' || :b) AND s.superseded_at IS NULL
