@@ -232,13 +232,15 @@ check_sample() {
 
 # ---- CPU accounting -------------------------------------------------------------
 # Where the two cores go during a measured load, in CPU milliseconds: the
-# whole machine (busy time in /proc/stat), the api process (all its threads),
+# whole machine (busy time in /proc/stat, without niced processes), the api process (all its threads),
 # and the load generator (wrk or pgbench: this shell's reaped children, read
 # with the `times` builtin, which must run in this shell, not a subshell).
 # PostgreSQL and the rest are the difference.
 TICK_MS=$((1000 / $(getconf CLK_TCK)))
 CPU_TMP="$(mktemp)"
-busy_ms() { awk -v t="$TICK_MS" '/^cpu / { print ($2 + $3 + $4 + $7 + $8 + $9) * t }' /proc/stat; }
+# Busy time leaves out `nice` time: builds at low priority barely slow a
+# load at normal priority and are not counted as its work or as background.
+busy_ms() { awk -v t="$TICK_MS" '/^cpu / { print ($2 + $4 + $7 + $8 + $9) * t }' /proc/stat; }
 proc_ms() { # pid
   if [[ -n "$1" && -r "/proc/$1/stat" ]]; then
     sed 's/^.*) //' "/proc/$1/stat" | awk -v t="$TICK_MS" '{ print ($12 + $13) * t }'

@@ -20,6 +20,9 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnecti
         .max_connections(max_connections)
         .min_connections(1)
         .acquire_timeout(Duration::from_secs(10))
+        // No ping before every query: a broken connection fails its query
+        // and is replaced, and /health reports an unreachable database.
+        .test_before_acquire(false)
         .sqlx_logging(false);
     Database::connect(options).await
 }
