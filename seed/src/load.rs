@@ -381,17 +381,7 @@ impl<C: ConnectionTrait> Writer<'_, C> {
                 .await?;
             for c in cites {
                 self.supersede_citation(c.id).await?;
-                citation::Entity::insert(citation::ActiveModel {
-                    subject_kind: Set("period".to_owned()),
-                    subject_key: Set(row.last_insert_id.to_string()),
-                    article_key: Set(c.article_key),
-                    quote: Set(c.quote),
-                    recorded_at: Set(self.now),
-                    superseded_at: Set(None),
-                    ..Default::default()
-                })
-                .exec(self.db)
-                .await?;
+                self.insert_citation_from(&c.article_key, "period", &row.last_insert_id.to_string(), &c.quote).await?;
             }
         }
         Ok(())
@@ -572,11 +562,17 @@ impl<C: ConnectionTrait> Writer<'_, C> {
         Ok(())
     }
 
+    /// Cites a fact to this bundle's article.
     async fn insert_citation(&self, kind: &str, key: &str, quote: &Option<String>) -> Result<(), DbErr> {
+        self.insert_citation_from(self.article_key, kind, key, quote).await
+    }
+
+    /// Cites a fact to the given article.
+    async fn insert_citation_from(&self, article_key: &str, kind: &str, key: &str, quote: &Option<String>) -> Result<(), DbErr> {
         citation::Entity::insert(citation::ActiveModel {
             subject_kind: Set(kind.to_owned()),
             subject_key: Set(key.to_owned()),
-            article_key: Set(self.article_key.to_owned()),
+            article_key: Set(article_key.to_owned()),
             quote: Set(quote.clone()),
             recorded_at: Set(self.now),
             superseded_at: Set(None),
