@@ -328,24 +328,37 @@ impl<C: ConnectionTrait> Writer<'_, C> {
         Ok(())
     }
 
-    /// The current periods of a relation that this article asserts, oldest first.
-    async fn asserted_periods(&self, relation_key: &str) -> Result<Vec<(status_period::Model, Option<citation::Model>)>, DbErr> {
-        let periods = status_period::Entity::find()
+    /// The current periods of a relation, oldest first.
+    async fn current_periods(&self, relation_key: &str) -> Result<Vec<status_period::Model>, DbErr> {
+        status_period::Entity::find()
             .filter(status_period::Column::RelationKey.eq(relation_key))
             .filter(status_period::Column::SupersededAt.is_null())
             .order_by_asc(status_period::Column::Id)
             .all(self.db)
-            .await?;
+            .await
+    }
+
+    /// The current citations of these periods, in one query.
+    async fn period_citations(&self, periods: &[status_period::Model]) -> Result<Vec<citation::Model>, DbErr> {
+        citation::Entity::find()
+            .filter(citation::Column::SubjectKind.eq("period"))
+            .filter(citation::Column::SubjectKey.is_in(periods.iter().map(|p| p.id.to_string())))
+            .filter(citation::Column::SupersededAt.is_null())
+            .order_by_asc(citation::Column::Id)
+            .all(self.db)
+            .await
+    }
+
+    /// The current periods of a relation that this article asserts, oldest first.
+    async fn asserted_periods(&self, relation_key: &str) -> Result<Vec<(status_period::Model, Option<citation::Model>)>, DbErr> {
+        let periods = self.current_periods(relation_key).await?;
+        let cites = self.period_citations(&periods).await?;
         let mut out = Vec::new();
         for p in periods {
-            let cite = citation::Entity::find()
-                .filter(citation::Column::SubjectKind.eq("period"))
-                .filter(citation::Column::SubjectKey.eq(p.id.to_string()))
-                .filter(citation::Column::SupersededAt.is_null())
-                .all(self.db)
-                .await?;
-            let mine = cite.iter().find(|c| c.article_key == self.article_key).cloned();
-            if mine.is_some() || cite.is_empty() {
+            let key = p.id.to_string();
+            let of_period: Vec<&citation::Model> = cites.iter().filter(|c| c.subject_key == key).collect();
+            let mine = of_period.iter().find(|c| c.article_key == self.article_key).map(|c| (*c).clone());
+            if mine.is_some() || of_period.is_empty() {
                 out.push((p, mine));
             }
         }
@@ -356,12 +369,8 @@ impl<C: ConnectionTrait> Writer<'_, C> {
     /// corrected, so the copies of the ends kept on periods stay true; each
     /// period keeps its citations.
     async fn move_periods(&mut self, relation_key: &str, source: &str, target: &str) -> Result<(), DbErr> {
-        let periods = status_period::Entity::find()
-            .filter(status_period::Column::RelationKey.eq(relation_key))
-            .filter(status_period::Column::SupersededAt.is_null())
-            .order_by_asc(status_period::Column::Id)
-            .all(self.db)
-            .await?;
+        let periods = self.current_periods(relation_key).await?;
+        let cites = self.period_citations(&periods).await?;
         for p in periods {
             close::<status_period::Entity, _>(self.db, status_period::Column::Id, status_period::Column::SupersededAt, p.id, self.now).await?;
             let row = status_period::Entity::insert(status_period::ActiveModel {
@@ -373,13 +382,8 @@ impl<C: ConnectionTrait> Writer<'_, C> {
             })
             .exec(self.db)
             .await?;
-            let cites = citation::Entity::find()
-                .filter(citation::Column::SubjectKind.eq("period"))
-                .filter(citation::Column::SubjectKey.eq(p.id.to_string()))
-                .filter(citation::Column::SupersededAt.is_null())
-                .all(self.db)
-                .await?;
-            for c in cites {
+            let old_key = p.id.to_string();
+            for c in cites.iter().filter(|c| c.subject_key == old_key) {
                 self.supersede_citation(c.id).await?;
                 self.insert_citation_from(&c.article_key, "period", &row.last_insert_id.to_string(), &c.quote).await?;
             }

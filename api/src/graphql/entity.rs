@@ -226,13 +226,14 @@ macro_rules! entity_type {
                 #[graphql(default = 20)] first: Option<i32>,
                 after: Option<String>,
             ) -> async_graphql::Result<RelationConnection> {
+                let (day, known) = super::relation::time_args(&as_of, &known_at)?;
                 let filter = RelationFilter {
                     entity: Some(self.0 .0.slug.clone()),
                     between: None,
                     rel_type,
                     status: status.map(|s| s.as_str().to_owned()),
-                    day: as_of_day(text(&as_of))?,
-                    known: crate::time::known_at(text(&known_at))?,
+                    day,
+                    known,
                 };
                 Ok(list_relations(ctx, filter, first, after).await?)
             }
