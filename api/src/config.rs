@@ -4,7 +4,7 @@
 
 use std::net::SocketAddr;
 
-pub const DEFAULT_DATABASE_URL: &str = "sqlite://kb.sqlite?mode=rwc";
+pub use seed::db::DEFAULT_DATABASE_URL;
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8000";
 
 /// What the binary was asked to do.
@@ -32,12 +32,15 @@ pub struct Config {
 pub const USAGE: &str = "usage: api [--database-url URL] [--listen ADDR] [--max-connections N] [--no-seed]
        api schema      print the GraphQL schema (SDL)
 
-environment: DATABASE_URL (default sqlite://kb.sqlite?mode=rwc), KB_LISTEN (default 127.0.0.1:8000),
+environment: DATABASE_URL (default an SQLite file kb.sqlite), KB_LISTEN (default 127.0.0.1:8000),
              KB_MAX_CONNECTIONS (default 16), KB_SEED (default true), RUST_LOG (default info)";
 
 impl Command {
     /// Reads flags and the environment (through `env`, so tests need not touch the process's).
-    pub fn parse(args: impl IntoIterator<Item = String>, env: impl Fn(&str) -> Option<String>) -> Result<Command, String> {
+    pub fn parse(
+        args: impl IntoIterator<Item = String>,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<Command, String> {
         let mut database_url = env("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
         let mut listen = env("KB_LISTEN").unwrap_or_else(|| DEFAULT_LISTEN.to_owned());
         let mut max_connections = env("KB_MAX_CONNECTIONS").unwrap_or_else(|| "16".to_owned());
@@ -59,9 +62,8 @@ impl Command {
                 other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
             }
         }
-        let listen = listen
-            .parse()
-            .map_err(|_| format!("listen address `{listen}` is not HOST:PORT (like 127.0.0.1:8000)"))?;
+        let listen =
+            listen.parse().map_err(|_| format!("listen address `{listen}` is not HOST:PORT (like 127.0.0.1:8000)"))?;
         let max_connections: u32 = max_connections
             .parse()
             .ok()

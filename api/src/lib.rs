@@ -27,7 +27,11 @@ pub enum RunError {
 }
 
 /// Opens (migrates, seeds) the database and serves until `shutdown`.
-pub async fn run(config: Config, listener: TcpListener, shutdown: impl Future<Output = ()> + Send + 'static) -> Result<(), RunError> {
+pub async fn run(
+    config: Config,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), RunError> {
     let db = seed::db::open(&config.database_url, config.max_connections).await?;
     if config.seed {
         let loaded = seed::seed_if_empty(&db).await?;

@@ -33,7 +33,11 @@ const PLAYGROUND: &str = include_str!("../assets/playground/index.html");
 const ASSETS: &[(&str, &str, &[u8])] = &[
     ("graphiql.min.js", "text/javascript; charset=utf-8", include_bytes!("../assets/playground/graphiql.min.js")),
     ("graphiql.min.css", "text/css; charset=utf-8", include_bytes!("../assets/playground/graphiql.min.css")),
-    ("react.production.min.js", "text/javascript; charset=utf-8", include_bytes!("../assets/playground/react.production.min.js")),
+    (
+        "react.production.min.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../assets/playground/react.production.min.js"),
+    ),
     (
         "react-dom.production.min.js",
         "text/javascript; charset=utf-8",
@@ -57,7 +61,11 @@ pub fn router(store: Store) -> Router {
 }
 
 /// Serves until `shutdown` completes, then finishes in-flight requests.
-pub async fn serve(store: Store, listener: TcpListener, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+pub async fn serve(
+    store: Store,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
     axum::serve(listener, router(store)).with_graceful_shutdown(shutdown).await
 }
 
@@ -67,12 +75,10 @@ async fn playground() -> impl IntoResponse {
 
 async fn asset(axum::extract::Path(file): axum::extract::Path<String>) -> impl IntoResponse {
     match ASSETS.iter().find(|(name, _, _)| *name == file) {
-        Some((_, mime, body)) => (
-            StatusCode::OK,
-            [(header::CONTENT_TYPE, *mime), (header::CACHE_CONTROL, "public, max-age=86400")],
-            *body,
-        )
-            .into_response(),
+        Some((_, mime, body)) => {
+            (StatusCode::OK, [(header::CONTENT_TYPE, *mime), (header::CACHE_CONTROL, "public, max-age=86400")], *body)
+                .into_response()
+        }
         None => (StatusCode::NOT_FOUND, "no such playground file").into_response(),
     }
 }
@@ -134,15 +140,29 @@ async fn graphql_get(
         return playground().await.into_response();
     }
     let Some(media) = response_type(&headers) else {
-        return request_error(StatusCode::NOT_ACCEPTABLE, JSON, "NOT_ACCEPTABLE", "accept application/graphql-response+json or application/json");
+        return request_error(
+            StatusCode::NOT_ACCEPTABLE,
+            JSON,
+            "NOT_ACCEPTABLE",
+            "accept application/graphql-response+json or application/json",
+        );
     };
-    let mut params = GraphqlParams { query: raw.get("query").cloned(), operation_name: raw.get("operationName").cloned(), ..Default::default() };
+    let mut params = GraphqlParams {
+        query: raw.get("query").cloned(),
+        operation_name: raw.get("operationName").cloned(),
+        ..Default::default()
+    };
     for (field, slot) in [("variables", &mut params.variables), ("extensions", &mut params.extensions)] {
         if let Some(text) = raw.get(field) {
             match serde_json::from_str(text) {
                 Ok(v) => *slot = Some(v),
                 Err(_) => {
-                    return request_error(StatusCode::BAD_REQUEST, media, "BAD_REQUEST", &format!("{field}: not a JSON object"))
+                    return request_error(
+                        StatusCode::BAD_REQUEST,
+                        media,
+                        "BAD_REQUEST",
+                        &format!("{field}: not a JSON object"),
+                    )
                 }
             }
         }
@@ -152,7 +172,12 @@ async fn graphql_get(
 
 async fn graphql_post(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> axum::response::Response {
     let Some(media) = response_type(&headers) else {
-        return request_error(StatusCode::NOT_ACCEPTABLE, JSON, "NOT_ACCEPTABLE", "accept application/graphql-response+json or application/json");
+        return request_error(
+            StatusCode::NOT_ACCEPTABLE,
+            JSON,
+            "NOT_ACCEPTABLE",
+            "accept application/graphql-response+json or application/json",
+        );
     };
     let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
     if !content_type.split(';').next().is_some_and(|t| t.trim().eq_ignore_ascii_case(JSON)) {
@@ -166,29 +191,47 @@ async fn graphql_post(State(state): State<AppState>, headers: HeaderMap, body: B
     let params: GraphqlParams = match serde_json::from_slice(&body) {
         Ok(p) => p,
         Err(e) => {
-            return request_error(StatusCode::BAD_REQUEST, media, "BAD_REQUEST", &format!("the body is not a GraphQL request in JSON: {e}"))
+            return request_error(
+                StatusCode::BAD_REQUEST,
+                media,
+                "BAD_REQUEST",
+                &format!("the body is not a GraphQL request in JSON: {e}"),
+            )
         }
     };
     execute(&state, params, media, Method::POST).await
 }
 
-async fn execute(state: &AppState, params: GraphqlParams, media: &'static str, method: Method) -> axum::response::Response {
+async fn execute(
+    state: &AppState,
+    params: GraphqlParams,
+    media: &'static str,
+    method: Method,
+) -> axum::response::Response {
     let Some(query) = params.query.filter(|q| !q.trim().is_empty()) else {
         return request_error(StatusCode::BAD_REQUEST, media, "BAD_REQUEST", "the request has no `query`");
     };
     let variables = match params.variables {
         None | Some(serde_json::Value::Null) => Variables::default(),
         Some(v @ serde_json::Value::Object(_)) => Variables::from_json(v),
-        Some(_) => return request_error(StatusCode::BAD_REQUEST, media, "BAD_REQUEST", "`variables` must be a JSON object"),
+        Some(_) => {
+            return request_error(StatusCode::BAD_REQUEST, media, "BAD_REQUEST", "`variables` must be a JSON object")
+        }
     };
     if method == Method::GET {
         if let Ok(doc) = async_graphql::parser::parse_query(&query) {
             let is_mutation = doc.operations.iter().any(|(name, op)| {
-                let selected = params.operation_name.as_deref().is_none_or(|wanted| name.map(|n| n.as_str()) == Some(wanted));
+                let selected =
+                    params.operation_name.as_deref().is_none_or(|wanted| name.map(|n| n.as_str()) == Some(wanted));
                 selected && op.node.ty != OperationType::Query
             });
             if is_mutation {
-                let mut response = request_error(StatusCode::METHOD_NOT_ALLOWED, media, "METHOD_NOT_ALLOWED", "only queries may be sent with GET; use POST");
+                let mut response = request_error(
+                    StatusCode::METHOD_NOT_ALLOWED,
+                    media,
+                    "METHOD_NOT_ALLOWED",
+                    "only queries may be sent with GET; use POST",
+                );
                 response.headers_mut().insert(header::ALLOW, HeaderValue::from_static("POST"));
                 return response;
             }
@@ -205,10 +248,14 @@ async fn execute(state: &AppState, params: GraphqlParams, media: &'static str, m
     let request_failed = response.data == async_graphql::Value::Null
         && !response.errors.is_empty()
         && response.errors.iter().all(|e| e.path.is_empty());
-    span.in_scope(|| tracing::debug!(elapsed_ms = started.elapsed().as_secs_f64() * 1e3, errors = response.errors.len(), "executed"));
+    span.in_scope(|| {
+        tracing::debug!(elapsed_ms = started.elapsed().as_secs_f64() * 1e3, errors = response.errors.len(), "executed")
+    });
     if !request_failed {
         return match serde_json::to_string(&response) {
-            Ok(body) => (StatusCode::OK, [(header::CONTENT_TYPE, HeaderValue::from_static(media))], body).into_response(),
+            Ok(body) => {
+                (StatusCode::OK, [(header::CONTENT_TYPE, HeaderValue::from_static(media))], body).into_response()
+            }
             Err(e) => {
                 tracing::error!(error = %e, "cannot serialise a response");
                 request_error(StatusCode::INTERNAL_SERVER_ERROR, media, "INTERNAL", "internal error")

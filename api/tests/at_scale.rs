@@ -8,7 +8,7 @@ use serde_json::json;
 
 #[tokio::test]
 async fn the_exact_match_wins_among_hundreds_of_partial_ones() {
-    let db = seed::testing::TestDb::new().await.expect("test database");
+    let db = testkit::TestDb::new().await.expect("test database");
     seed::synth::generate(&db.db, seed::synth::SynthSpec::new(700, 50)).await.expect("synthetic data");
     let s = TestServer::start(db).await;
     let data = s.data(r#"{ search(text: "Synthland 1", first: 4) { slug } }"#, json!({})).await;
@@ -19,7 +19,7 @@ async fn the_exact_match_wins_among_hundreds_of_partial_ones() {
 
 #[tokio::test]
 async fn paging_through_a_major_actors_relations_sees_each_once() {
-    let db = seed::testing::TestDb::new().await.expect("test database");
+    let db = testkit::TestDb::new().await.expect("test database");
     seed::synth::generate(&db.db, seed::synth::SynthSpec::new(30, 400)).await.expect("synthetic data");
     let s = TestServer::start(db).await;
     let q = r#"query($after: String) { entity(slug: "synth-e0") {

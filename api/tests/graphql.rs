@@ -45,7 +45,10 @@ async fn nato_russia_council_status_before_and_after_its_suspension() {
         .await;
     let periods = &history["relations"]["edges"][0]["node"]["history"];
     assert_eq!(periods[0]["status"], "ACTIVE");
-    assert_eq!(periods[0]["from"], json!({ "edtf": "2002", "precision": "YEAR", "earliest": "2002-01-01", "latest": "2002-12-31" }));
+    assert_eq!(
+        periods[0]["from"],
+        json!({ "edtf": "2002", "precision": "YEAR", "earliest": "2002-01-01", "latest": "2002-12-31" })
+    );
     assert_eq!(periods[0]["to"], json!({ "edtf": "2008-08", "latest": "2008-08-31" }));
     assert_eq!(periods[1]["status"], "SUSPENDED");
     assert_eq!(periods[1]["from"]["edtf"], "2008-08");
@@ -67,7 +70,8 @@ async fn known_at_before_a_correction_sees_what_was_known_then() {
     // A correction: the suspension is dated to the day, and the council is
     // now said to have been suspended only from 2008-08-19.
     let (_, text) = seed::bundled()[0];
-    let corrected = text.replacen("status = \"suspended\"\nfrom = \"2008-08\"", "status = \"suspended\"\nfrom = \"2008-08-19\"", 1);
+    let corrected =
+        text.replacen("status = \"suspended\"\nfrom = \"2008-08\"", "status = \"suspended\"\nfrom = \"2008-08-19\"", 1);
     let corrected = corrected.replacen("from = \"2002\"\nto = \"2008-08\"", "from = \"2002\"\nto = \"2008-08-19\"", 1);
     let valid = seed::bundle::parse("correction.toml", &corrected).expect("the correction is valid");
     let report = seed::load_bundle(&s.db.db, &valid, "editor").await.expect("the correction loads");
@@ -84,7 +88,10 @@ async fn known_at_before_a_correction_sees_what_was_known_then() {
     let node = &now["relations"]["edges"][0]["node"];
     assert_eq!(node["status"], "ACTIVE", "after the correction, 10 August is before the suspension");
     assert_eq!(node["history"][1]["from"]["edtf"], "2008-08-19");
-    assert_eq!(node["revisions"], json!([{ "action": "create", "author": "seed" }, { "action": "update", "author": "editor" }]));
+    assert_eq!(
+        node["revisions"],
+        json!([{ "action": "create", "author": "seed" }, { "action": "update", "author": "editor" }])
+    );
     s.stop().await;
 }
 
@@ -123,7 +130,10 @@ async fn paging_through_all_entities_has_no_duplicate_and_no_gap() {
     assert_eq!(regions["entities"]["totalCount"], 7);
     assert!(regions["entities"]["edges"].as_array().expect("edges").iter().all(|e| e["node"]["kind"] == "REGION"));
     let persons = s.data(r#"{ entities(category: "person") { edges { node { slug } } } }"#, json!({})).await;
-    assert_eq!(node_strings(&persons["entities"], "slug"), ["dmitry-medvedev", "jaap-de-hoop-scheffer", "sergei-lavrov"]);
+    assert_eq!(
+        node_strings(&persons["entities"], "slug"),
+        ["dmitry-medvedev", "jaap-de-hoop-scheffer", "sergei-lavrov"]
+    );
     s.stop().await;
 }
 
@@ -161,7 +171,8 @@ async fn every_node_type_round_trips_through_node_and_nodes() {
     }
     let all: Vec<Value> = cases.iter().map(|(id, _)| id.clone()).collect();
     let many = s.data("query($ids: [ID!]!) { nodes(ids: $ids) { __typename } }", json!({ "ids": all })).await;
-    let names: Vec<&str> = many["nodes"].as_array().expect("list").iter().map(|n| n["__typename"].as_str().unwrap_or("")).collect();
+    let names: Vec<&str> =
+        many["nodes"].as_array().expect("list").iter().map(|n| n["__typename"].as_str().unwrap_or("")).collect();
     assert_eq!(names, ["Actor", "Organisation", "Region", "Relation", "Event", "Statement", "Article"]);
 
     let specific = s
@@ -170,7 +181,10 @@ async fn every_node_type_round_trips_through_node_and_nodes() {
             json!({ "id": cases[3].0 }),
         )
         .await;
-    assert_eq!(specific["node"], json!({ "label": "NATO–Russia Council", "source": { "slug": "nato" }, "target": { "slug": "russia" } }));
+    assert_eq!(
+        specific["node"],
+        json!({ "label": "NATO–Russia Council", "source": { "slug": "nato" }, "target": { "slug": "russia" } })
+    );
 
     // Well-formed but unknown: null. Malformed: a clear error.
     let unknown = s.data(r#"{ node(id: "RW50aXR5OmF0bGFudGlz") { id } }"#, json!({})).await;
@@ -220,13 +234,11 @@ async fn path_finds_a_shortest_chain_two_hops_apart() {
     assert_eq!(too_short["path"], Value::Null, "no chain within one step");
 
     // Before the 2008 crisis nothing links the NATO–Georgia Commission's ends through it.
-    let early = s
-        .data(r#"{ path(from: "nato", to: "georgia", asOf: "2008-07-01", maxDepth: 1) { label } }"#, json!({}))
-        .await;
+    let early =
+        s.data(r#"{ path(from: "nato", to: "georgia", asOf: "2008-07-01", maxDepth: 1) { label } }"#, json!({})).await;
     assert_eq!(early["path"], Value::Null);
-    let later = s
-        .data(r#"{ path(from: "nato", to: "georgia", asOf: "2008-09-01", maxDepth: 1) { label } }"#, json!({}))
-        .await;
+    let later =
+        s.data(r#"{ path(from: "nato", to: "georgia", asOf: "2008-09-01", maxDepth: 1) { label } }"#, json!({})).await;
     assert_eq!(later["path"], json!([{ "label": "NATO–Georgia Commission" }]));
     let (code, _) = s.error(r#"{ path(from: "nato", to: "georgia", maxDepth: 7) { label } }"#, json!({})).await;
     assert_eq!(code, "BAD_USER_INPUT");
@@ -236,9 +248,10 @@ async fn path_finds_a_shortest_chain_two_hops_apart() {
 #[tokio::test]
 async fn errors_carry_codes_and_name_the_argument() {
     let s = TestServer::seeded().await;
-    let (code, message) = s.error(r#"{ relations(entity: "nato", asOf: "2008-13-45") { totalCount } }"#, json!({})).await;
+    let (code, message) =
+        s.error(r#"{ relations(entity: "nato", asOf: "2008-13-45") { totalCount } }"#, json!({})).await;
     assert_eq!(code, "BAD_USER_INPUT");
-    assert_eq!(message, "asOf: `2008-13-45` is not a valid date: month 13 does not exist");
+    assert_eq!(message, "asOf: `2008-13-45` is not a valid date: month 13 does not exist (01 to 12)");
 
     let (code, message) = s.error(r#"{ relations(entity: "atlantis") { totalCount } }"#, json!({})).await;
     assert_eq!(code, "NOT_FOUND");
@@ -294,7 +307,8 @@ async fn entities_expose_their_relations_events_statements_and_places() {
     assert_eq!(g["kind"], "ACTOR");
     assert_eq!(g["category"], "state");
     assert!(g["externalIds"].as_array().expect("ids").contains(&json!({ "scheme": "iso-3166", "value": "GE" })));
-    let mut regions: Vec<&str> = g["regions"].as_array().expect("regions").iter().filter_map(|r| r["slug"].as_str()).collect();
+    let mut regions: Vec<&str> =
+        g["regions"].as_array().expect("regions").iter().filter_map(|r| r["slug"].as_str()).collect();
     regions.sort();
     assert_eq!(regions, ["abkhazia", "gori", "igoeti", "poti", "south-ossetia", "tbilisi"]);
     assert_eq!(g["relations"]["totalCount"], 1);
@@ -321,7 +335,8 @@ async fn entities_expose_their_relations_events_statements_and_places() {
     let exchange = &data["exchange"]["edges"][0]["node"];
     assert_eq!(exchange["type"], "prisoner-exchange");
     assert_eq!(exchange["location"]["slug"], "igoeti");
-    let values: Vec<f64> = exchange["quantities"].as_array().expect("quantities").iter().filter_map(|q| q["value"].as_f64()).collect();
+    let values: Vec<f64> =
+        exchange["quantities"].as_array().expect("quantities").iter().filter_map(|q| q["value"].as_f64()).collect();
     assert!(values.contains(&15.0) && values.contains(&5.0), "{exchange}");
 
     assert_eq!(data["suspended"]["edges"], json!([{ "node": { "label": "NATO–Russia Council" } }]));
@@ -352,7 +367,10 @@ async fn timelines_merge_status_changes_events_and_statements_oldest_first() {
         assert_eq!(e["kind"] == "STATUS_CHANGE", e["relation"].is_object());
     }
     let one = s
-        .data(r#"{ entity(slug: "nato") { timeline(from: "2002-01-01", to: "2002-12-31") { kind title } } }"#, json!({}))
+        .data(
+            r#"{ entity(slug: "nato") { timeline(from: "2002-01-01", to: "2002-12-31") { kind title } } }"#,
+            json!({}),
+        )
         .await;
     assert_eq!(one["entity"]["timeline"], json!([{ "kind": "STATUS_CHANGE", "title": "NATO–Russia Council: ACTIVE" }]));
     s.stop().await;
@@ -361,7 +379,8 @@ async fn timelines_merge_status_changes_events_and_statements_oldest_first() {
 #[tokio::test]
 async fn articles_list_the_seeded_source() {
     let s = TestServer::seeded().await;
-    let data = s.data("{ articles { totalCount edges { node { title publisher url publishedAt } } } }", json!({})).await;
+    let data =
+        s.data("{ articles { totalCount edges { node { title publisher url publishedAt } } } }", json!({})).await;
     assert_eq!(data["articles"]["totalCount"], 1);
     assert_eq!(
         data["articles"]["edges"][0]["node"],
@@ -376,7 +395,8 @@ async fn timelines_find_fuzzy_starts_that_overlap_the_range_however_wide() {
     // The OSCE's presence in South Ossetia starts in the 1990s (199X).
     let q = r#"query($from: Date, $to: Date) { entity(slug: "osce") { timeline(from: $from, to: $to) { kind title date { edtf } } } }"#;
     let nineties = s.data(q, json!({ "from": "1995-06-01", "to": "1995-06-30" })).await;
-    let titles: Vec<&str> = nineties["entity"]["timeline"].as_array().expect("list").iter().filter_map(|e| e["title"].as_str()).collect();
+    let titles: Vec<&str> =
+        nineties["entity"]["timeline"].as_array().expect("list").iter().filter_map(|e| e["title"].as_str()).collect();
     assert!(titles.iter().any(|t| t.ends_with(": ACTIVE")), "{nineties}");
 
     // A start known only as "some time between 1960 and 2000" (wider than a

@@ -47,7 +47,9 @@ async fn status_codes_and_media_types_follow_graphql_over_http() {
 
     let not_json = post("query=hello", "application/json").await;
     assert_eq!(not_json.status, 400);
-    let wrong_type = s.request("POST", "/graphql", &[("Content-Type", "text/plain")], r#"{"query":"{ articles { totalCount } }"}"#).await;
+    let wrong_type = s
+        .request("POST", "/graphql", &[("Content-Type", "text/plain")], r#"{"query":"{ articles { totalCount } }"}"#)
+        .await;
     assert_eq!(wrong_type.status, 415);
     let unacceptable = post(r#"{"query":"{ articles { totalCount } }"}"#, "text/csv").await;
     assert_eq!(unacceptable.status, 406);

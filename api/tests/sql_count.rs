@@ -22,7 +22,7 @@ const PAGE: &str = r#"query($n: Int!) {
 
 #[tokio::test]
 async fn a_page_of_100_relations_with_ends_history_and_citations_is_a_handful_of_queries() {
-    let db = seed::testing::TestDb::new().await.expect("test database");
+    let db = testkit::TestDb::new().await.expect("test database");
     let made = seed::synth::generate(&db.db, seed::synth::SynthSpec::new(40, 600)).await.expect("synthetic data");
     assert_eq!((made.entities, made.relations), (40, 600));
     assert!(made.periods >= 600);
@@ -51,6 +51,10 @@ async fn a_page_of_100_relations_with_ends_history_and_citations_is_a_handful_of
         }
     }
     assert_eq!(counts[0], counts[1], "statements for 10 and for 100 relations: {counts:?}\n{}", logs.join("\n"));
-    assert!(counts[1] <= 8, "one page, entities, aliases, external ids, periods, two citation kinds, articles: {counts:?}\n{}", logs.join("\n"));
+    assert!(
+        counts[1] <= 8,
+        "one page, entities, aliases, external ids, periods, two citation kinds, articles: {counts:?}\n{}",
+        logs.join("\n")
+    );
     s.stop().await;
 }

@@ -1,4 +1,7 @@
-//! sea-orm models of the knowledge base's tables, one module per table.
+//! sea-orm models of the knowledge base's tables, one module per table, and
+//! what every reader and writer of those tables shares: which tables hold
+//! versioned facts ([`versioned`]) and the domain's time rules as SQL
+//! ([`rules`]).
 //!
 //! Facts are never updated in place: every fact table carries `recorded_at`
 //! and `superseded_at` (record time), and a correction writes a new row.
@@ -15,6 +18,10 @@ pub mod participant;
 pub mod quantity;
 pub mod relation;
 pub mod revision;
+pub mod rules;
 pub mod statement;
 pub mod statement_about;
 pub mod status_period;
+pub mod versioned;
+
+pub use versioned::Versioned;

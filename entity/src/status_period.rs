@@ -21,6 +21,8 @@ pub struct Model {
     /// Last day the start can denote; the far-past sentinel when unknown.
     pub from_latest: i32,
     pub to_edtf: Option<String>,
+    /// First day the end can denote (days since 1970-01-01); the far-future sentinel while open.
+    pub to_earliest: i32,
     /// Last day the end can denote (days since 1970-01-01); a far-future sentinel while open.
     pub to_latest: i32,
     pub note: Option<String>,

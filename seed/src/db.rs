@@ -2,14 +2,25 @@
 //! file (`sqlite://kb.sqlite?mode=rwc`), through the same sea-orm code, with
 //! the schema migrated to the latest version.
 
+use domain::edtf::{FuzzyDate, OPEN_END};
+use entity::status_period;
 use migration::{Migrator, MigratorTrait};
-use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ColumnTrait, ConnectOptions, Database, DatabaseConnection, DbErr, EntityTrait, QueryFilter, TransactionTrait,
+};
 use std::time::Duration;
 
-/// Connects and applies every pending migration.
+/// The database used when none is named: an SQLite file in the working
+/// directory, created on first use.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://kb.sqlite?mode=rwc";
+
+/// Connects, applies every pending migration and fills the columns that
+/// migrations added to rows written before them.
 pub async fn open(url: &str, max_connections: u32) -> Result<DatabaseConnection, DbErr> {
     let db = connect(url, max_connections).await?;
     Migrator::up(&db, None).await?;
+    fill_period_end_earliest(&db).await?;
     Ok(db)
 }
 
@@ -25,4 +36,31 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnecti
         .test_before_acquire(false)
         .sqlx_logging(false);
     Database::connect(options).await
+}
+
+/// Periods written before `to_earliest` existed carry the open-end default
+/// although their end is known: compute it from the stored EDTF text. This
+/// derived column is the only one ever filled after a row is written, and
+/// only once; it states nothing the row did not already say.
+async fn fill_period_end_earliest(db: &DatabaseConnection) -> Result<(), DbErr> {
+    let stale = status_period::Entity::find()
+        .filter(status_period::Column::ToEdtf.is_not_null())
+        .filter(status_period::Column::ToEarliest.eq(OPEN_END))
+        .all(db)
+        .await?;
+    if stale.is_empty() {
+        return Ok(());
+    }
+    let txn = db.begin().await?;
+    for p in stale {
+        let text = p.to_edtf.as_deref().unwrap_or_default();
+        let end = FuzzyDate::parse(text)
+            .map_err(|e| DbErr::Custom(format!("status period {} has a stored end that does not parse: {e}", p.id)))?;
+        status_period::Entity::update_many()
+            .col_expr(status_period::Column::ToEarliest, Expr::value(end.earliest_day()))
+            .filter(status_period::Column::Id.eq(p.id))
+            .exec(&txn)
+            .await?;
+    }
+    txn.commit().await
 }

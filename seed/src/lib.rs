@@ -4,16 +4,13 @@
 //! file in `seed/bundles/` holding the article and every fact it supports.
 //! This crate parses and validates bundles ([`bundle`]), writes them
 //! append-only ([`load`]), opens and migrates databases ([`db`]), and
-//! generates synthetic data for benchmarks ([`synth`]).
+//! generates synthetic data for benchmarks ([`synth`]). The rules it
+//! applies (dates, vocabularies, kinds) come from the `domain` crate.
 
 pub mod bundle;
 pub mod db;
-pub mod edtf;
 pub mod load;
 pub mod synth;
-pub mod testing;
-pub mod text;
-pub mod vocabulary;
 
 pub use bundle::{Problem, Problems, ValidBundle};
 pub use load::{load_bundle, LoadError, LoadReport};

@@ -10,20 +10,20 @@
 //! exact.
 
 use crate::bundle::{
-    EntitySpec, EventSpec, ExternalIdSpec, ParticipantSpec, PeriodSpec, Problem, Problems, QuantitySpec,
-    RelationSpec, StatementSpec, ValidBundle,
+    EntitySpec, EventSpec, ExternalIdSpec, ParticipantSpec, PeriodSpec, Problem, Problems, QuantitySpec, RelationSpec,
+    StatementSpec, ValidBundle,
 };
-use crate::edtf::{FuzzyDate, OPEN_END, UNKNOWN_START};
-use crate::text::fold;
-use crate::vocabulary;
+use domain::edtf::{FuzzyDate, OPEN_END, UNKNOWN_START};
+use domain::text::fold;
+use domain::vocabulary;
 use entity::{
-    alias, article, citation, entity as ent, event, external_id, participant, quantity, relation, revision,
-    statement, statement_about, status_period,
+    alias, article, citation, entity as ent, event, external_id, participant, quantity, relation, revision, statement,
+    statement_about, status_period,
 };
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, TransactionTrait,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, TransactionTrait,
 };
 use std::collections::{BTreeSet, HashSet};
 use std::fmt;
@@ -108,7 +108,9 @@ async fn write_bundle<C: ConnectionTrait>(db: &C, vb: &ValidBundle, author: &str
             missing.push(Problem {
                 file: vb.file.clone(),
                 place: place.clone(),
-                message: format!("unknown slug `{slug}`: define it in this bundle's [[entities]] or load the bundle that does first"),
+                message: format!(
+                    "unknown slug `{slug}`: define it in this bundle's [[entities]] or load the bundle that does first"
+                ),
             });
         }
     }
@@ -182,9 +184,15 @@ impl<C: ConnectionTrait> Writer<'_, C> {
     async fn article(&mut self, vb: &ValidBundle) -> Result<(), DbErr> {
         let a = &vb.bundle.article;
         let published = vb.published_at.timestamp_micros();
-        let current = current::<article::Entity, _>(self.db, article::Column::Key, article::Column::SupersededAt, &a.key).await?;
+        let current =
+            current::<article::Entity, _>(self.db, article::Column::Key, article::Column::SupersededAt, &a.key).await?;
         let action = match &current {
-            Some(c) if c.title == a.title && c.publisher == a.publisher && c.url == a.url && c.published_at == published => {
+            Some(c)
+                if c.title == a.title
+                    && c.publisher == a.publisher
+                    && c.url == a.url
+                    && c.published_at == published =>
+            {
                 return Ok(())
             }
             Some(c) => {
@@ -216,16 +224,22 @@ impl<C: ConnectionTrait> Writer<'_, C> {
     async fn entity(&mut self, e: &EntitySpec) -> Result<(), DbErr> {
         let current = current::<ent::Entity, _>(self.db, ent::Column::Slug, ent::Column::SupersededAt, &e.slug).await?;
         let action = if let Some(c) = &current {
-            let aliases: Vec<String> = children::<alias::Entity, _>(self.db, alias::Column::EntityId, alias::Column::Id, c.id)
-                .await?
-                .into_iter()
-                .map(|a| a.name)
-                .collect();
-            let ids: Vec<ExternalIdSpec> = children::<external_id::Entity, _>(self.db, external_id::Column::EntityId, external_id::Column::Id, c.id)
-                .await?
-                .into_iter()
-                .map(|x| ExternalIdSpec { scheme: x.scheme, value: x.value, url: x.url })
-                .collect();
+            let aliases: Vec<String> =
+                children::<alias::Entity, _>(self.db, alias::Column::EntityId, alias::Column::Id, c.id)
+                    .await?
+                    .into_iter()
+                    .map(|a| a.name)
+                    .collect();
+            let ids: Vec<ExternalIdSpec> = children::<external_id::Entity, _>(
+                self.db,
+                external_id::Column::EntityId,
+                external_id::Column::Id,
+                c.id,
+            )
+            .await?
+            .into_iter()
+            .map(|x| ExternalIdSpec { scheme: x.scheme, value: x.value, url: x.url })
+            .collect();
             if c.kind == e.kind
                 && c.category == e.category
                 && c.name == e.name
@@ -279,10 +293,11 @@ impl<C: ConnectionTrait> Writer<'_, C> {
     }
 
     async fn relation(&mut self, r: &RelationSpec) -> Result<(), DbErr> {
-        let symmetric = r
-            .symmetric
-            .unwrap_or_else(|| vocabulary::relation_type(&r.rel_type).is_some_and(|t| t.symmetric));
-        let current = current::<relation::Entity, _>(self.db, relation::Column::Key, relation::Column::SupersededAt, &r.key).await?;
+        let symmetric =
+            r.symmetric.unwrap_or_else(|| vocabulary::relation_type(&r.rel_type).is_some_and(|t| t.symmetric));
+        let current =
+            current::<relation::Entity, _>(self.db, relation::Column::Key, relation::Column::SupersededAt, &r.key)
+                .await?;
         let changed = match &current {
             Some(c) => {
                 c.rel_type != r.rel_type
@@ -296,7 +311,14 @@ impl<C: ConnectionTrait> Writer<'_, C> {
         };
         if changed {
             if let Some(c) = &current {
-                close::<relation::Entity, _>(self.db, relation::Column::Id, relation::Column::SupersededAt, c.id, self.now).await?;
+                close::<relation::Entity, _>(
+                    self.db,
+                    relation::Column::Id,
+                    relation::Column::SupersededAt,
+                    c.id,
+                    self.now,
+                )
+                .await?;
             }
             relation::Entity::insert(relation::ActiveModel {
                 key: Set(r.key.clone()),
@@ -350,7 +372,10 @@ impl<C: ConnectionTrait> Writer<'_, C> {
     }
 
     /// The current periods of a relation that this article asserts, oldest first.
-    async fn asserted_periods(&self, relation_key: &str) -> Result<Vec<(status_period::Model, Option<citation::Model>)>, DbErr> {
+    async fn asserted_periods(
+        &self,
+        relation_key: &str,
+    ) -> Result<Vec<(status_period::Model, Option<citation::Model>)>, DbErr> {
         let periods = self.current_periods(relation_key).await?;
         let cites = self.period_citations(&periods).await?;
         let mut out = Vec::new();
@@ -372,7 +397,14 @@ impl<C: ConnectionTrait> Writer<'_, C> {
         let periods = self.current_periods(relation_key).await?;
         let cites = self.period_citations(&periods).await?;
         for p in periods {
-            close::<status_period::Entity, _>(self.db, status_period::Column::Id, status_period::Column::SupersededAt, p.id, self.now).await?;
+            close::<status_period::Entity, _>(
+                self.db,
+                status_period::Column::Id,
+                status_period::Column::SupersededAt,
+                p.id,
+                self.now,
+            )
+            .await?;
             let row = status_period::Entity::insert(status_period::ActiveModel {
                 source: Set(source.to_owned()),
                 target: Set(target.to_owned()),
@@ -408,7 +440,14 @@ impl<C: ConnectionTrait> Writer<'_, C> {
             return Ok(false);
         }
         for (p, c) in &current {
-            close::<status_period::Entity, _>(self.db, status_period::Column::Id, status_period::Column::SupersededAt, p.id, self.now).await?;
+            close::<status_period::Entity, _>(
+                self.db,
+                status_period::Column::Id,
+                status_period::Column::SupersededAt,
+                p.id,
+                self.now,
+            )
+            .await?;
             if let Some(c) = c {
                 self.supersede_citation(c.id).await?;
             }
@@ -425,6 +464,7 @@ impl<C: ConnectionTrait> Writer<'_, C> {
                 from_earliest: Set(from.as_ref().map_or(UNKNOWN_START, FuzzyDate::earliest_day)),
                 from_latest: Set(from.as_ref().map_or(UNKNOWN_START, FuzzyDate::latest_day)),
                 to_edtf: Set(s.to.clone()),
+                to_earliest: Set(to.as_ref().map_or(OPEN_END, FuzzyDate::earliest_day)),
                 to_latest: Set(to.as_ref().map_or(OPEN_END, FuzzyDate::latest_day)),
                 note: Set(s.note.clone()),
                 recorded_at: Set(self.now),
@@ -439,21 +479,27 @@ impl<C: ConnectionTrait> Writer<'_, C> {
     }
 
     async fn event(&mut self, e: &EventSpec) -> Result<(), DbErr> {
-        let cameo = e.cameo.clone().or_else(|| {
-            vocabulary::event_type(&e.event_type).and_then(|t| t.cameo).map(str::to_owned)
-        });
-        let current = current::<event::Entity, _>(self.db, event::Column::Key, event::Column::SupersededAt, &e.key).await?;
+        let cameo =
+            e.cameo.clone().or_else(|| vocabulary::event_type(&e.event_type).and_then(|t| t.cameo).map(str::to_owned));
+        let current =
+            current::<event::Entity, _>(self.db, event::Column::Key, event::Column::SupersededAt, &e.key).await?;
         let action = if let Some(c) = &current {
-            let parts: Vec<ParticipantSpec> = children::<participant::Entity, _>(self.db, participant::Column::EventId, participant::Column::Id, c.id)
-                .await?
-                .into_iter()
-                .map(|p| ParticipantSpec { entity: p.entity_slug, role: p.role })
-                .collect();
-            let qs: Vec<QuantitySpec> = children::<quantity::Entity, _>(self.db, quantity::Column::EventId, quantity::Column::Id, c.id)
-                .await?
-                .into_iter()
-                .map(|q| QuantitySpec { what: q.what, value: q.value, unit: q.unit, approximate: q.approximate })
-                .collect();
+            let parts: Vec<ParticipantSpec> = children::<participant::Entity, _>(
+                self.db,
+                participant::Column::EventId,
+                participant::Column::Id,
+                c.id,
+            )
+            .await?
+            .into_iter()
+            .map(|p| ParticipantSpec { entity: p.entity_slug, role: p.role })
+            .collect();
+            let qs: Vec<QuantitySpec> =
+                children::<quantity::Entity, _>(self.db, quantity::Column::EventId, quantity::Column::Id, c.id)
+                    .await?
+                    .into_iter()
+                    .map(|q| QuantitySpec { what: q.what, value: q.value, unit: q.unit, approximate: q.approximate })
+                    .collect();
             if c.event_type == e.event_type
                 && c.cameo_code == cameo
                 && c.title == e.title
@@ -514,13 +560,20 @@ impl<C: ConnectionTrait> Writer<'_, C> {
     }
 
     async fn statement(&mut self, s: &StatementSpec) -> Result<(), DbErr> {
-        let current = current::<statement::Entity, _>(self.db, statement::Column::Key, statement::Column::SupersededAt, &s.key).await?;
+        let current =
+            current::<statement::Entity, _>(self.db, statement::Column::Key, statement::Column::SupersededAt, &s.key)
+                .await?;
         let action = if let Some(c) = &current {
-            let about: Vec<String> = children::<statement_about::Entity, _>(self.db, statement_about::Column::StatementId, statement_about::Column::Id, c.id)
-                .await?
-                .into_iter()
-                .map(|a| a.entity_slug)
-                .collect();
+            let about: Vec<String> = children::<statement_about::Entity, _>(
+                self.db,
+                statement_about::Column::StatementId,
+                statement_about::Column::Id,
+                c.id,
+            )
+            .await?
+            .into_iter()
+            .map(|a| a.entity_slug)
+            .collect();
             if c.speaker == s.speaker
                 && c.date_edtf == s.date
                 && c.quote == s.quote
@@ -529,7 +582,14 @@ impl<C: ConnectionTrait> Writer<'_, C> {
             {
                 return Ok(());
             }
-            close::<statement::Entity, _>(self.db, statement::Column::Id, statement::Column::SupersededAt, c.id, self.now).await?;
+            close::<statement::Entity, _>(
+                self.db,
+                statement::Column::Id,
+                statement::Column::SupersededAt,
+                c.id,
+                self.now,
+            )
+            .await?;
             "update"
         } else {
             "create"
@@ -562,7 +622,8 @@ impl<C: ConnectionTrait> Writer<'_, C> {
     }
 
     async fn supersede_citation(&self, id: i64) -> Result<(), DbErr> {
-        close::<citation::Entity, _>(self.db, citation::Column::Id, citation::Column::SupersededAt, id, self.now).await?;
+        close::<citation::Entity, _>(self.db, citation::Column::Id, citation::Column::SupersededAt, id, self.now)
+            .await?;
         Ok(())
     }
 
@@ -572,7 +633,13 @@ impl<C: ConnectionTrait> Writer<'_, C> {
     }
 
     /// Cites a fact to the given article.
-    async fn insert_citation_from(&self, article_key: &str, kind: &str, key: &str, quote: &Option<String>) -> Result<(), DbErr> {
+    async fn insert_citation_from(
+        &self,
+        article_key: &str,
+        kind: &str,
+        key: &str,
+        quote: &Option<String>,
+    ) -> Result<(), DbErr> {
         citation::Entity::insert(citation::ActiveModel {
             subject_kind: Set(kind.to_owned()),
             subject_key: Set(key.to_owned()),
@@ -638,15 +705,39 @@ impl<C: ConnectionTrait> Writer<'_, C> {
                 continue;
             }
             let n = match kind.as_str() {
-                "entity" => retract::<ent::Entity, _, _>(self.db, ent::Column::Slug, ent::Column::SupersededAt, &key, self.now).await?,
-                "relation" => {
-                    retract::<relation::Entity, _, _>(self.db, relation::Column::Key, relation::Column::SupersededAt, &key, self.now)
+                "entity" => {
+                    retract::<ent::Entity, _, _>(self.db, ent::Column::Slug, ent::Column::SupersededAt, &key, self.now)
                         .await?
                 }
-                "event" => retract::<event::Entity, _, _>(self.db, event::Column::Key, event::Column::SupersededAt, &key, self.now).await?,
+                "relation" => {
+                    retract::<relation::Entity, _, _>(
+                        self.db,
+                        relation::Column::Key,
+                        relation::Column::SupersededAt,
+                        &key,
+                        self.now,
+                    )
+                    .await?
+                }
+                "event" => {
+                    retract::<event::Entity, _, _>(
+                        self.db,
+                        event::Column::Key,
+                        event::Column::SupersededAt,
+                        &key,
+                        self.now,
+                    )
+                    .await?
+                }
                 "statement" => {
-                    retract::<statement::Entity, _, _>(self.db, statement::Column::Key, statement::Column::SupersededAt, &key, self.now)
-                        .await?
+                    retract::<statement::Entity, _, _>(
+                        self.db,
+                        statement::Column::Key,
+                        statement::Column::SupersededAt,
+                        &key,
+                        self.now,
+                    )
+                    .await?
                 }
                 _ => 0,
             };
@@ -669,6 +760,7 @@ fn period_copy(p: &status_period::Model) -> status_period::ActiveModel {
         from_earliest: Set(p.from_earliest),
         from_latest: Set(p.from_latest),
         to_edtf: Set(p.to_edtf.clone()),
+        to_earliest: Set(p.to_earliest),
         to_latest: Set(p.to_latest),
         note: Set(p.note.clone()),
         recorded_at: Set(p.recorded_at),
@@ -678,7 +770,12 @@ fn period_copy(p: &status_period::Model) -> status_period::ActiveModel {
 }
 
 /// The current row of a stable key, if any.
-async fn current<E, C>(db: &impl ConnectionTrait, key_col: C, superseded: C, key: &str) -> Result<Option<E::Model>, DbErr>
+async fn current<E, C>(
+    db: &impl ConnectionTrait,
+    key_col: C,
+    superseded: C,
+    key: &str,
+) -> Result<Option<E::Model>, DbErr>
 where
     E: EntityTrait,
     C: ColumnTrait,
@@ -687,7 +784,12 @@ where
 }
 
 /// The rows owned by one version row, in insertion order.
-async fn children<E, C>(db: &impl ConnectionTrait, parent_col: C, id_col: C, parent: i64) -> Result<Vec<E::Model>, DbErr>
+async fn children<E, C>(
+    db: &impl ConnectionTrait,
+    parent_col: C,
+    id_col: C,
+    parent: i64,
+) -> Result<Vec<E::Model>, DbErr>
 where
     E: EntityTrait,
     C: ColumnTrait,
@@ -706,7 +808,13 @@ where
 }
 
 /// Closes the current row of a stable key; returns how many rows it closed.
-async fn retract<E, K, S>(db: &impl ConnectionTrait, key_col: K, superseded: S, key: &str, now: i64) -> Result<u64, DbErr>
+async fn retract<E, K, S>(
+    db: &impl ConnectionTrait,
+    key_col: K,
+    superseded: S,
+    key: &str,
+    now: i64,
+) -> Result<u64, DbErr>
 where
     E: EntityTrait,
     K: ColumnTrait,

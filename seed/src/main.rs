@@ -11,7 +11,6 @@ use seed::{bundle, db, synth};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-const DEFAULT_DATABASE_URL: &str = "sqlite://kb.sqlite?mode=rwc";
 const USAGE: &str = "usage:
   seed [--database-url URL] <bundle files or folders>...
   seed [--database-url URL] synth --entities N --relations M [--events N] [--statements N]";
@@ -23,7 +22,7 @@ struct Args {
 }
 
 fn parse_args() -> Result<Args, String> {
-    let mut database_url = std::env::var("DATABASE_URL").unwrap_or_else(|_| DEFAULT_DATABASE_URL.to_owned());
+    let mut database_url = std::env::var("DATABASE_URL").unwrap_or_else(|_| db::DEFAULT_DATABASE_URL.to_owned());
     let mut args = std::env::args().skip(1).peekable();
     let mut paths = Vec::new();
     let mut synth_mode = false;
@@ -122,7 +121,9 @@ async fn main() -> ExitCode {
         };
         match seed::load_bundle(&db, &valid, "seed").await {
             Ok(r) if r.unchanged() => println!("{}: unchanged", file.display()),
-            Ok(r) => println!("{}: {} created, {} updated, {} retracted", file.display(), r.created, r.updated, r.retracted),
+            Ok(r) => {
+                println!("{}: {} created, {} updated, {} retracted", file.display(), r.created, r.updated, r.retracted)
+            }
             Err(e) => {
                 eprintln!("{e}");
                 failed = true;

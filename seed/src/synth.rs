@@ -10,13 +10,12 @@
 //! Synthetic facts use slugs and keys starting with `synth-`, and cite one
 //! synthetic article, so they never mix with seeded facts.
 
-use crate::edtf::{day_number, OPEN_END};
 use crate::load::now_micros;
-use crate::text::fold;
 use chrono::NaiveDate;
+use domain::edtf::{day_number, OPEN_END};
+use domain::text::fold;
 use entity::{
-    article, citation, entity as ent, event, participant, relation, revision, statement, statement_about,
-    status_period,
+    article, citation, entity as ent, event, participant, relation, revision, statement, statement_about, status_period,
 };
 use sea_orm::{ActiveValue::Set, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, TransactionTrait};
 
@@ -242,6 +241,7 @@ pub async fn generate(db: &DatabaseConnection, spec: SynthSpec) -> Result<SynthR
                     from_earliest: Set(day_number(from)),
                     from_latest: Set(day_number(from)),
                     to_edtf: Set(to_edtf),
+                    to_earliest: Set(to_latest),
                     to_latest: Set(to_latest),
                     note: Set(None),
                     recorded_at: Set(now),

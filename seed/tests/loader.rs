@@ -5,8 +5,8 @@
 use entity::{citation, revision, status_period};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Statement};
 use seed::bundle::parse;
-use seed::testing::TestDb;
 use seed::{load_bundle, LoadError};
+use testkit::TestDb;
 
 const TABLES: [&str; 13] = [
     "article",
@@ -36,12 +36,11 @@ async fn row_counts(t: &TestDb) -> Vec<(String, i64)> {
     let mut out = Vec::new();
     for table in TABLES {
         let sql = format!("SELECT COUNT(*) AS n FROM {table}");
-        let row = t
-            .db
-            .query_one_raw(Statement::from_string(t.db.get_database_backend(), sql))
-            .await
-            .expect("count query runs")
-            .expect("count returns a row");
+        let row =
+            t.db.query_one_raw(Statement::from_string(t.db.get_database_backend(), sql))
+                .await
+                .expect("count query runs")
+                .expect("count returns a row");
         out.push((table.to_owned(), row.try_get::<i64>("", "n").expect("count is a number")));
     }
     out
@@ -101,7 +100,7 @@ async fn nato_russia_council_is_active_from_2002_and_suspended_from_august_2008_
         assert_eq!(cites[0].article_key, "bbc-2008-08-19-nato-cools-relations-with-russia");
         assert!(cites[0].quote.as_deref().is_some_and(|q| !q.is_empty()));
     }
-    let active_from = seed::edtf::FuzzyDate::parse("2002").expect("valid");
+    let active_from = domain::FuzzyDate::parse("2002").expect("valid");
     assert_eq!(periods[0].from_earliest, active_from.earliest_day(), "a year denotes from its first day");
 }
 
@@ -192,7 +191,8 @@ async fn removing_a_fact_from_its_bundle_retracts_it_without_deleting() {
 async fn correcting_a_relations_ends_moves_its_periods_and_keeps_their_citations() {
     let t = TestDb::new().await.expect("test database");
     load_text(&t, "first.toml", seed_text()).await.expect("the seed bundle loads");
-    let swapped = seed_text().replacen("source = \"nato\"\ntarget = \"russia\"", "source = \"russia\"\ntarget = \"nato\"", 1);
+    let swapped =
+        seed_text().replacen("source = \"nato\"\ntarget = \"russia\"", "source = \"russia\"\ntarget = \"nato\"", 1);
     assert_ne!(swapped, seed_text(), "the test swaps the council's ends");
     load_text(&t, "first.toml", &swapped).await.expect("the correction loads");
 

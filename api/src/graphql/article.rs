@@ -41,7 +41,11 @@ impl From<article::Model> for Article {
 
 connection!(ArticleConnection, ArticleEdge, article::Model => Article, (), |store, _none| store.article_count());
 
-pub async fn list_articles(ctx: &Context<'_>, first: Option<i32>, after: Option<String>) -> AppResult<ArticleConnection> {
+pub async fn list_articles(
+    ctx: &Context<'_>,
+    first: Option<i32>,
+    after: Option<String>,
+) -> AppResult<ArticleConnection> {
     let size = PageSize::new(first)?;
     let cursor = match &after {
         Some(a) => {
@@ -52,5 +56,10 @@ pub async fn list_articles(ctx: &Context<'_>, first: Option<i32>, after: Option<
         None => None,
     };
     let page = store(ctx).article_page(size.0, cursor.as_ref()).await?;
-    Ok(ArticleConnection::new(page, |a| encode_cursor(&["art", &a.published_at.to_string(), &a.key]), after.is_some(), ()))
+    Ok(ArticleConnection::new(
+        page,
+        |a| encode_cursor(&["art", &a.published_at.to_string(), &a.key]),
+        after.is_some(),
+        (),
+    ))
 }

@@ -10,8 +10,8 @@ use async_graphql::dataloader::Loader;
 use async_graphql::{Context, Enum, Object, SimpleObject};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
+use domain::edtf::FuzzyDate as Parsed;
 use entity::{citation, revision};
-use seed::edtf::FuzzyDate as Parsed;
 
 pub fn store<'a>(ctx: &Context<'a>) -> &'a Store {
     &loaders(ctx).loader().store
@@ -34,7 +34,10 @@ where
 /// Loads these keys at once, without the batching delay, and keeps the
 /// results in the request's cache so that the resolvers that ask for them
 /// one by one find them there.
-pub async fn prefetch<K>(ctx: &Context<'_>, keys: Vec<K>) -> AppResult<std::collections::HashMap<K, <Batch as Loader<K>>::Value>>
+pub async fn prefetch<K>(
+    ctx: &Context<'_>,
+    keys: Vec<K>,
+) -> AppResult<std::collections::HashMap<K, <Batch as Loader<K>>::Value>>
 where
     K: Send + Sync + std::hash::Hash + Eq + Clone + 'static,
     Batch: Loader<K, Error = AppError>,
@@ -139,7 +142,7 @@ impl FuzzyDate {
         &self.0.edtf
     }
     async fn precision(&self) -> DatePrecision {
-        use seed::edtf::Precision as P;
+        use domain::edtf::Precision as P;
         match self.0.precision {
             P::Day => DatePrecision::Day,
             P::Month => DatePrecision::Month,
@@ -200,6 +203,18 @@ impl Revision {
     }
 }
 
+/// The GraphQL object of a stored row; an error where the row holds what
+/// no object can show (a fault in the store).
+pub trait FromRow<R>: Sized {
+    fn from_row(row: R) -> AppResult<Self>;
+}
+
+impl<R, T: From<R>> FromRow<R> for T {
+    fn from_row(row: R) -> AppResult<Self> {
+        Ok(T::from(row))
+    }
+}
+
 /// Wraps loaded citations for output.
 pub fn citations(rows: Option<Vec<citation::Model>>) -> Vec<Citation> {
     rows.unwrap_or_default().into_iter().map(Citation).collect()
@@ -220,8 +235,8 @@ macro_rules! connection {
             async fn cursor(&self) -> &str {
                 &self.cursor
             }
-            async fn node(&self) -> $node {
-                <$node>::from(self.node.clone())
+            async fn node(&self) -> async_graphql::Result<$node> {
+                Ok(<$node as $crate::graphql::common::FromRow<$row>>::from_row(self.node.clone())?)
             }
         }
 
@@ -248,10 +263,20 @@ macro_rules! connection {
 
         impl $conn {
             /// A page of rows, each with its cursor; `after` tells whether the page starts past the beginning.
-            pub fn new(page: $crate::store::Page<$row>, cursor: impl Fn(&$row) -> String, after: bool, filter: $filter) -> Self {
-                let edges: Vec<$edge> = page.rows.into_iter().map(|row| $edge { cursor: cursor(&row), node: row }).collect();
+            pub fn new(
+                page: $crate::store::Page<$row>,
+                cursor: impl Fn(&$row) -> String,
+                after: bool,
+                filter: $filter,
+            ) -> Self {
+                let edges: Vec<$edge> =
+                    page.rows.into_iter().map(|row| $edge { cursor: cursor(&row), node: row }).collect();
                 let cursors: Vec<String> = edges.iter().map(|e| e.cursor.clone()).collect();
-                $conn { page_info: $crate::graphql::common::PageInfo::new(&cursors, page.has_next, after), edges, filter }
+                $conn {
+                    page_info: $crate::graphql::common::PageInfo::new(&cursors, page.has_next, after),
+                    edges,
+                    filter,
+                }
             }
         }
     };

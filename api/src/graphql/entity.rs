@@ -6,7 +6,7 @@ use super::event::{list_events, EventConnection};
 use super::history::{timeline, TimelineEntry};
 use super::ids::{encode, IdKind};
 use super::loaders::{AliasesOf, CitationsOf, EntityBySlug, ExternalIdsOf, RevisionsOf};
-use super::relation::{list_relations, RelationConnection, RelationStatus};
+use super::relation::{list_relations, Certainty, RelationConnection, RelationStatus};
 use super::scalars::{text, Date, DateTime};
 use super::statement::{list_statements, StatementConnection};
 use crate::error::{AppError, AppResult};
@@ -23,20 +23,11 @@ use std::sync::Arc;
 /// intergovernmental organisation, council, commission or other body.
 /// REGION: a place that is not a state: a breakaway region, province, city, port.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "domain::EntityKind")]
 pub enum EntityKind {
     Actor,
     Organisation,
     Region,
-}
-
-impl EntityKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EntityKind::Actor => "actor",
-            EntityKind::Organisation => "organisation",
-            EntityKind::Region => "region",
-        }
-    }
 }
 
 #[derive(SimpleObject, Clone, Debug)]
@@ -56,13 +47,29 @@ pub struct EntityData(pub Arc<ent::Model>);
 #[graphql(
     name = "Entity",
     field(name = "id", ty = "ID"),
-    field(name = "slug", ty = "String", desc = "stable key: lowercase ASCII words joined by hyphens (nato, south-ossetia)"),
+    field(
+        name = "slug",
+        ty = "String",
+        desc = "stable key: lowercase ASCII words joined by hyphens (nato, south-ossetia)"
+    ),
     field(name = "kind", ty = "EntityKind"),
-    field(name = "category", ty = "String", desc = "finer class from a documented vocabulary (state, person, alliance, council, breakaway-region, city, ...)"),
+    field(
+        name = "category",
+        ty = "String",
+        desc = "finer class from a documented vocabulary (state, person, alliance, council, breakaway-region, city, ...)"
+    ),
     field(name = "name", ty = "String"),
-    field(name = "aliases", ty = "Vec<String>", desc = "other names it goes by in sources (Nato, Moscow for the Russian government, ...)"),
+    field(
+        name = "aliases",
+        ty = "Vec<String>",
+        desc = "other names it goes by in sources (Nato, Moscow for the Russian government, ...)"
+    ),
     field(name = "description", ty = "Option<String>"),
-    field(name = "external_ids", ty = "Vec<ExternalId>", desc = "identifiers in other systems (wikidata Q7184, iso-3166 GE, ...)"),
+    field(
+        name = "external_ids",
+        ty = "Vec<ExternalId>",
+        desc = "identifiers in other systems (wikidata Q7184, iso-3166 GE, ...)"
+    ),
     field(
         name = "relations",
         ty = "RelationConnection",
@@ -71,6 +78,7 @@ pub struct EntityData(pub Arc<ent::Model>);
         arg(name = "known_at", ty = "Option<DateTime>"),
         arg(name = "type", ty = "Option<String>"),
         arg(name = "status", ty = "Option<RelationStatus>"),
+        arg(name = "certainty", ty = "Certainty", default_with = "Certainty::Possible"),
         arg(name = "first", ty = "Option<i32>", default = 20),
         arg(name = "after", ty = "Option<String>")
     ),
@@ -109,18 +117,31 @@ pub enum Entity {
 }
 
 impl Entity {
-    pub fn from_model(model: ent::Model) -> Entity {
+    /// The entity of a stored row; a stored kind that is not one of the
+    /// three is a fault in the store.
+    pub fn from_model(model: ent::Model) -> AppResult<Entity> {
+        let kind = domain::EntityKind::parse(&model.kind)
+            .map_err(|e| AppError::Internal(format!("entity row {} holds {e}", model.id)))?;
         let data = EntityData(Arc::new(model));
-        match data.0.kind.as_str() {
-            "organisation" => Entity::Organisation(Organisation(data)),
-            "region" => Entity::Region(Region(data)),
-            _ => Entity::Actor(Actor(data)),
+        Ok(match kind {
+            domain::EntityKind::Actor => Entity::Actor(Actor(data)),
+            domain::EntityKind::Organisation => Entity::Organisation(Organisation(data)),
+            domain::EntityKind::Region => Entity::Region(Region(data)),
+        })
+    }
+
+    /// The kind, as the variant says.
+    pub fn entity_kind(&self) -> domain::EntityKind {
+        match self {
+            Entity::Actor(_) => domain::EntityKind::Actor,
+            Entity::Organisation(_) => domain::EntityKind::Organisation,
+            Entity::Region(_) => domain::EntityKind::Region,
         }
     }
 
     /// Loads the entity with this slug through the request's DataLoader.
     pub async fn load(ctx: &Context<'_>, slug: &str) -> AppResult<Option<Entity>> {
-        Ok(load(ctx, EntityBySlug(slug.to_owned())).await?.map(Entity::from_model))
+        load(ctx, EntityBySlug(slug.to_owned())).await?.map(Entity::from_model).transpose()
     }
 
     /// Like [`Entity::load`], for a slug a stored fact refers to.
@@ -133,7 +154,7 @@ impl Entity {
     /// Loads many slugs, keeping order and skipping any that are gone.
     pub async fn load_many(ctx: &Context<'_>, slugs: &[String]) -> AppResult<Vec<Entity>> {
         let mut found = super::common::loaders(ctx).load_many(slugs.iter().cloned().map(EntityBySlug)).await?;
-        Ok(slugs.iter().filter_map(|s| found.remove(&EntityBySlug(s.clone())).map(Entity::from_model)).collect())
+        slugs.iter().filter_map(|s| found.remove(&EntityBySlug(s.clone())).map(Entity::from_model)).collect()
     }
 }
 
@@ -149,7 +170,7 @@ impl EntityData {
         slug_is_source: bool,
         as_of: Option<Date>,
         known: Option<DateTime>,
-        kind: Option<&str>,
+        kind: Option<domain::EntityKind>,
     ) -> AppResult<Vec<Entity>> {
         let day = as_of_day(text(&as_of))?;
         let known = known_at(text(&known))?;
@@ -158,7 +179,7 @@ impl EntityData {
             rows.into_iter().map(|r| if slug_is_source { r.target } else { r.source }).collect();
         others.dedup();
         let entities = Entity::load_many(ctx, &others).await?;
-        Ok(entities.into_iter().filter(|e| kind.is_none_or(|k| e.data().0.kind == k)).collect())
+        Ok(entities.into_iter().filter(|e| kind.is_none_or(|k| e.entity_kind() == k)).collect())
     }
 }
 
@@ -189,11 +210,7 @@ macro_rules! entity_type {
                 Ok(self.0 .0.slug.clone())
             }
             async fn kind(&self, _ctx: &Context<'_>) -> async_graphql::Result<EntityKind> {
-                Ok(match self.0 .0.kind.as_str() {
-                    "organisation" => EntityKind::Organisation,
-                    "region" => EntityKind::Region,
-                    _ => EntityKind::Actor,
-                })
+                Ok(EntityKind::$name)
             }
             /// finer class from a documented vocabulary (state, person, alliance, council, breakaway-region, city, ...)
             async fn category(&self, _ctx: &Context<'_>) -> async_graphql::Result<String> {
@@ -223,6 +240,7 @@ macro_rules! entity_type {
                 known_at: Option<DateTime>,
                 #[graphql(name = "type")] rel_type: Option<String>,
                 status: Option<RelationStatus>,
+                #[graphql(default_with = "Certainty::Possible")] certainty: Certainty,
                 #[graphql(default = 20)] first: Option<i32>,
                 after: Option<String>,
             ) -> async_graphql::Result<RelationConnection> {
@@ -231,7 +249,8 @@ macro_rules! entity_type {
                     entity: Some(self.0 .0.slug.clone()),
                     between: None,
                     rel_type,
-                    status: status.map(|s| s.as_str().to_owned()),
+                    status: status.map(Into::into),
+                    certainty: certainty.into(),
                     day,
                     known,
                 };
@@ -289,7 +308,7 @@ entity_type! {
     Actor {
         /// for a state: the regions that lie in it at asOf
         async fn regions(&self, ctx: &Context<'_>, as_of: Option<Date>, known_at: Option<DateTime>) -> async_graphql::Result<Vec<Region>> {
-            let found = self.0.related(ctx, "part-of", false, as_of, known_at, Some("region")).await?;
+            let found = self.0.related(ctx, "part-of", false, as_of, known_at, Some(domain::EntityKind::Region)).await?;
             Ok(found.into_iter().filter_map(|e| match e { Entity::Region(r) => Some(r), _ => None }).collect())
         }
     }
@@ -314,14 +333,14 @@ entity_type! {
         }
         /// regions that lie in it at asOf
         async fn parts(&self, ctx: &Context<'_>, as_of: Option<Date>, known_at: Option<DateTime>) -> async_graphql::Result<Vec<Region>> {
-            let found = self.0.related(ctx, "part-of", false, as_of, known_at, Some("region")).await?;
+            let found = self.0.related(ctx, "part-of", false, as_of, known_at, Some(domain::EntityKind::Region)).await?;
             Ok(found.into_iter().filter_map(|e| match e { Entity::Region(r) => Some(r), _ => None }).collect())
         }
     }
 }
 
-impl From<ent::Model> for Entity {
-    fn from(row: ent::Model) -> Self {
+impl super::common::FromRow<ent::Model> for Entity {
+    fn from_row(row: ent::Model) -> AppResult<Self> {
         Entity::from_model(row)
     }
 }

@@ -1,6 +1,9 @@
 //! Events and event listings.
 
-use super::common::{citations, connection, decode_cursor, encode_cursor, load, parse_cursor_number, store, Citation, FuzzyDate, PageSize};
+use super::common::{
+    citations, connection, decode_cursor, encode_cursor, load, parse_cursor_number, store, Citation, FuzzyDate,
+    PageSize,
+};
 use super::entity::{Entity, Region};
 use super::ids::{encode, IdKind};
 use super::loaders::{CitationsOf, ParticipantsOf, QuantitiesOf};
@@ -101,9 +104,19 @@ pub fn date_cursor(after: &Option<String>, tag: &str) -> AppResult<Option<DateCu
     Ok(Some((day, key)))
 }
 
-pub async fn list_events(ctx: &Context<'_>, filter: EventFilter, first: Option<i32>, after: Option<String>) -> AppResult<EventConnection> {
+pub async fn list_events(
+    ctx: &Context<'_>,
+    filter: EventFilter,
+    first: Option<i32>,
+    after: Option<String>,
+) -> AppResult<EventConnection> {
     let size = PageSize::new(first)?;
     let cursor = date_cursor(&after, "ev")?;
     let page = store(ctx).event_page(&filter, size.0, cursor.as_ref()).await?;
-    Ok(EventConnection::new(page, |e| encode_cursor(&["ev", &e.date_earliest.to_string(), &e.key]), after.is_some(), filter))
+    Ok(EventConnection::new(
+        page,
+        |e| encode_cursor(&["ev", &e.date_earliest.to_string(), &e.key]),
+        after.is_some(),
+        filter,
+    ))
 }

@@ -2,10 +2,10 @@
 
 use super::common::{store, FuzzyDate};
 use super::event::Event;
+use super::loaders::RelationByKey;
 use super::relation::Relation;
 use super::scalars::{text, Date, DateTime};
 use super::statement::Statement;
-use super::loaders::RelationByKey;
 use crate::error::AppResult;
 use crate::store::history::TimelineItem;
 use crate::time::{day_range, known_at, Known};

@@ -6,7 +6,10 @@ use crate::error::AppError;
 use crate::store::Store;
 use crate::time::Known;
 use async_graphql::dataloader::Loader;
-use entity::{article, citation, entity as ent, event, external_id, participant, quantity, relation, revision, statement, status_period};
+use entity::{
+    article, citation, entity as ent, event, external_id, participant, quantity, relation, revision, statement,
+    status_period,
+};
 use std::collections::HashMap;
 use std::hash::Hash;
 
@@ -57,7 +60,11 @@ fn groups<K: Clone, G: Hash + Eq>(keys: &[K], group: impl Fn(&K) -> G) -> HashMa
 
 /// Re-keys a map of lists by the loader's key type, with an empty list for
 /// keys that have none (so the request cache remembers "none" too).
-fn rekey_lists<K: Hash + Eq, Q: Hash + Eq, V>(keys: Vec<K>, found: &mut HashMap<Q, Vec<V>>, inner: impl Fn(&K) -> Q) -> HashMap<K, Vec<V>> {
+fn rekey_lists<K: Hash + Eq, Q: Hash + Eq, V>(
+    keys: Vec<K>,
+    found: &mut HashMap<Q, Vec<V>>,
+    inner: impl Fn(&K) -> Q,
+) -> HashMap<K, Vec<V>> {
     keys.into_iter()
         .map(|k| {
             let v = found.remove(&inner(&k)).unwrap_or_default();
@@ -67,7 +74,11 @@ fn rekey_lists<K: Hash + Eq, Q: Hash + Eq, V>(keys: Vec<K>, found: &mut HashMap<
 }
 
 /// Re-keys a map of results by the loader's key type.
-fn rekey<K: Hash + Eq, Q: Hash + Eq, V>(keys: Vec<K>, found: &mut HashMap<Q, V>, inner: impl Fn(&K) -> Q) -> Vec<(K, V)> {
+fn rekey<K: Hash + Eq, Q: Hash + Eq, V>(
+    keys: Vec<K>,
+    found: &mut HashMap<Q, V>,
+    inner: impl Fn(&K) -> Q,
+) -> Vec<(K, V)> {
     keys.into_iter().filter_map(|k| found.remove(&inner(&k)).map(|v| (k, v))).collect()
 }
 

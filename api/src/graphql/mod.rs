@@ -20,7 +20,7 @@ use self::event::{list_events, Event, EventConnection};
 use self::history::{timeline, TimelineEntry};
 use self::ids::{decode, IdKind};
 use self::loaders::{ArticleByKey, Batch, EventByKey, Loaders, RelationByKey, StatementByKey};
-use self::relation::{list_relations, time_args, Relation, RelationConnection, RelationStatus};
+use self::relation::{list_relations, time_args, Certainty, Relation, RelationConnection, RelationStatus};
 use self::scalars::{text, Date, DateTime};
 use self::statement::{list_statements, Statement, StatementConnection};
 use crate::error::{AppError, AppResult};
@@ -54,7 +54,8 @@ pub fn build_schema() -> AppSchema {
 
 /// The per-request loader for a store.
 pub fn request_loader(store: Store) -> Loaders {
-    DataLoader::with_cache(Batch { store }, tokio::spawn, HashMapCache::default()).delay(std::time::Duration::from_micros(500))
+    DataLoader::with_cache(Batch { store }, tokio::spawn, HashMapCache::default())
+        .delay(std::time::Duration::from_micros(500))
 }
 
 /// Relay Global Object Identification: anything with an ID can be refetched with Query.node.
@@ -134,7 +135,7 @@ impl Query {
         #[graphql(default = 20)] first: Option<i32>,
         after: Option<String>,
     ) -> async_graphql::Result<self::entity::EntityConnection> {
-        let filter = EntityFilter { kind: kind.map(|k| k.as_str().to_owned()), category };
+        let filter = EntityFilter { kind: kind.map(Into::into), category };
         Ok(self::entity::list_entities(ctx, filter, first, after).await?)
     }
 
@@ -147,12 +148,12 @@ impl Query {
         #[graphql(default = 10)] first: Option<i32>,
     ) -> async_graphql::Result<Vec<Entity>> {
         let size = common::PageSize::or(first, 10)?;
-        let folded = seed::text::fold(&text);
+        let folded = domain::text::fold(&text);
         if folded.is_empty() {
             return Err(AppError::bad_input("text: give at least one letter or digit to search for").into());
         }
-        let rows = store(ctx).search(&folded, kind.map(EntityKind::as_str), size.0).await?;
-        Ok(rows.into_iter().map(Entity::from_model).collect())
+        let rows = store(ctx).search(&folded, kind.map(Into::into), size.0).await?;
+        Ok(rows.into_iter().map(Entity::from_model).collect::<AppResult<Vec<_>>>()?)
     }
 
     /// entity: either end is that slug; between: the two ends are those two slugs, in either order
@@ -166,6 +167,7 @@ impl Query {
         status: Option<RelationStatus>,
         as_of: Option<Date>,
         known_at: Option<DateTime>,
+        #[graphql(default_with = "Certainty::Possible")] certainty: Certainty,
         #[graphql(default = 20)] first: Option<i32>,
         after: Option<String>,
     ) -> async_graphql::Result<RelationConnection> {
@@ -183,7 +185,15 @@ impl Query {
                 return Err(AppError::bad_input(format!("between: give exactly two slugs, not {}", other.len())).into())
             }
         };
-        let filter = RelationFilter { entity, between, rel_type, status: status.map(|s| s.as_str().to_owned()), day, known };
+        let filter = RelationFilter {
+            entity,
+            between,
+            rel_type,
+            status: status.map(Into::into),
+            certainty: certainty.into(),
+            day,
+            known,
+        };
         Ok(list_relations(ctx, filter, first, after).await?)
     }
 
@@ -254,7 +264,10 @@ impl Query {
     ) -> async_graphql::Result<Option<Vec<Relation>>> {
         let max_depth = max_depth.unwrap_or(4);
         if !(1..=MAX_PATH_DEPTH).contains(&max_depth) {
-            return Err(AppError::bad_input(format!("maxDepth: must be between 1 and {MAX_PATH_DEPTH}, got {max_depth}")).into());
+            return Err(AppError::bad_input(format!(
+                "maxDepth: must be between 1 and {MAX_PATH_DEPTH}, got {max_depth}"
+            ))
+            .into());
         }
         let day = as_of_day(text(&as_of))?;
         known_slugs(ctx, "from", std::slice::from_ref(&from)).await?;

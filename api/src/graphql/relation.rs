@@ -1,17 +1,21 @@
 //! Relations, their status history, and relation listings.
 
-use super::common::{citations, connection, decode_cursor, encode_cursor, load, store, Citation, FuzzyDate, PageSize, Revision};
+use super::common::{
+    citations, connection, decode_cursor, encode_cursor, load, store, Citation, FuzzyDate, PageSize, Revision,
+};
 use super::entity::{Entity, Organisation};
 use super::ids::{encode, IdKind};
 use super::loaders::{CitationsOf, PeriodsOf, RevisionsOf};
 use super::scalars::{text, Date, DateTime};
 use crate::error::AppResult;
-use crate::store::relations::RelationFilter;
-use crate::time::{as_of_day, deciding_period, known_at, Known, Span};
+use crate::store::relations::{period, RelationFilter};
+use crate::time::{as_of_day, known_at, Known};
 use async_graphql::{Context, Enum, Object, ID};
+use domain::period::{decide, Decision};
 use entity::{relation, status_period};
 
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "domain::Status")]
 pub enum RelationStatus {
     /// agreed or announced, not yet in force
     Proposed,
@@ -20,23 +24,38 @@ pub enum RelationStatus {
     Ended,
 }
 
-impl RelationStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RelationStatus::Proposed => "proposed",
-            RelationStatus::Active => "active",
-            RelationStatus::Suspended => "suspended",
-            RelationStatus::Ended => "ended",
-        }
-    }
+/// How sure an answer about a day must be. Sources date things at their own
+/// precision ("from 2008-08"), so a day can fall inside a start's or an end's
+/// uncertainty: then a period only possibly holds on it.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Default)]
+#[graphql(remote = "domain::Certainty")]
+pub enum Certainty {
+    /// some reading of the fuzzy dates makes it so (a period holds from the earliest day its start can denote to the latest day its end can denote)
+    #[default]
+    Possible,
+    /// every reading of the fuzzy dates makes it so (from the latest day its start can denote to the earliest day its end can denote)
+    Certain,
+}
 
-    pub fn from_stored(s: &str) -> RelationStatus {
-        match s {
-            "proposed" => RelationStatus::Proposed,
-            "suspended" => RelationStatus::Suspended,
-            "ended" => RelationStatus::Ended,
-            _ => RelationStatus::Active,
-        }
+pub struct StatusAnswer {
+    decision: Decision,
+    period: status_period::Model,
+    known: Known,
+}
+
+/// A relation's status on a day, and how sure that answer is.
+#[Object]
+impl StatusAnswer {
+    async fn status(&self) -> RelationStatus {
+        self.decision.status.into()
+    }
+    /// true when the deciding period holds on that day under every reading of its fuzzy start and end; false when the day falls inside the uncertainty of either, so the answer is only possible
+    async fn certain(&self) -> bool {
+        self.decision.certain
+    }
+    /// the period that decides: of those that possibly hold that day, the one that starts latest (then the one recorded latest, then the one written last)
+    async fn period(&self) -> StatusPeriod {
+        StatusPeriod(self.period.clone(), self.known)
     }
 }
 
@@ -46,6 +65,20 @@ pub struct Relation(pub relation::Model);
 impl Relation {
     async fn periods(&self, ctx: &Context<'_>, known: Known) -> AppResult<Vec<status_period::Model>> {
         Ok(load(ctx, PeriodsOf(self.0.key.clone(), known)).await?.unwrap_or_default())
+    }
+
+    /// The domain's decision on the day of `as_of`, with the deciding period.
+    async fn decision(
+        &self,
+        ctx: &Context<'_>,
+        as_of: &Option<Date>,
+        known_at: &Option<DateTime>,
+    ) -> AppResult<Option<StatusAnswer>> {
+        let day = as_of_day(text(as_of))?;
+        let known = crate::time::known_at(text(known_at))?;
+        let rows = self.periods(ctx, known).await?;
+        let periods = rows.iter().map(period).collect::<AppResult<Vec<_>>>()?;
+        Ok(decide(&periods, day).map(|decision| StatusAnswer { decision, period: rows[decision.index].clone(), known }))
     }
 }
 
@@ -82,15 +115,22 @@ impl Relation {
         })
     }
     /// status at asOf as recorded at knownAt; null where the relation did not hold then
-    async fn status(&self, ctx: &Context<'_>, as_of: Option<Date>, known_at: Option<DateTime>) -> async_graphql::Result<Option<RelationStatus>> {
-        let day = as_of_day(text(&as_of))?;
-        let known = crate::time::known_at(text(&known_at))?;
-        let periods = self.periods(ctx, known).await?;
-        let spans: Vec<Span> = periods
-            .iter()
-            .map(|p| Span { from_earliest: p.from_earliest, to_latest: p.to_latest, recorded_at: p.recorded_at })
-            .collect();
-        Ok(deciding_period(&spans, day).map(|i| RelationStatus::from_stored(&periods[i].status)))
+    async fn status(
+        &self,
+        ctx: &Context<'_>,
+        as_of: Option<Date>,
+        known_at: Option<DateTime>,
+    ) -> async_graphql::Result<Option<RelationStatus>> {
+        Ok(self.decision(ctx, &as_of, &known_at).await?.map(|a| a.decision.status.into()))
+    }
+    /// status at asOf as recorded at knownAt, with whether it is certain given the fuzzy dates and the period that decides it; null where no period possibly holds then
+    async fn status_on(
+        &self,
+        ctx: &Context<'_>,
+        as_of: Option<Date>,
+        known_at: Option<DateTime>,
+    ) -> async_graphql::Result<Option<StatusAnswer>> {
+        Ok(self.decision(ctx, &as_of, &known_at).await?)
     }
     /// valid-time history as recorded at knownAt, oldest first
     async fn history(&self, ctx: &Context<'_>, known_at: Option<DateTime>) -> async_graphql::Result<Vec<StatusPeriod>> {
@@ -112,8 +152,8 @@ pub struct StatusPeriod(pub status_period::Model, pub Known);
 
 #[Object]
 impl StatusPeriod {
-    async fn status(&self) -> RelationStatus {
-        RelationStatus::from_stored(&self.0.status)
+    async fn status(&self) -> async_graphql::Result<RelationStatus> {
+        Ok(period(&self.0)?.status.into())
     }
     /// null where the source gives no start
     async fn from(&self) -> async_graphql::Result<Option<FuzzyDate>> {
@@ -145,7 +185,12 @@ connection!(RelationConnection, RelationEdge, relation::Model => Relation, Relat
 const CURSOR_TAG: &str = "rel";
 
 /// One page of relations matching `filter`.
-pub async fn list_relations(ctx: &Context<'_>, filter: RelationFilter, first: Option<i32>, after: Option<String>) -> AppResult<RelationConnection> {
+pub async fn list_relations(
+    ctx: &Context<'_>,
+    filter: RelationFilter,
+    first: Option<i32>,
+    after: Option<String>,
+) -> AppResult<RelationConnection> {
     let size = PageSize::new(first)?;
     let after_key = after.as_deref().map(|a| decode_cursor(a, CURSOR_TAG, 1)).transpose()?.map(|mut v| v.remove(0));
     let page = store(ctx).relation_page(&filter, size.0, after_key.as_deref()).await?;
@@ -208,14 +253,17 @@ async fn prime(ctx: &Context<'_>, rows: &[relation::Model], known: Known) -> App
         try_join3(prefetch(ctx, slugs), prefetch(ctx, period_keys), prefetch(ctx, cite_keys)).await?;
 
     let entity_ids: Vec<i64> = entities.values().map(|e| e.id).collect();
-    let alias_keys: Vec<AliasesOf> = if want_aliases { entity_ids.iter().map(|id| AliasesOf(*id)).collect() } else { Vec::new() };
-    let id_keys: Vec<ExternalIdsOf> = if want_ids { entity_ids.iter().map(|id| ExternalIdsOf(*id)).collect() } else { Vec::new() };
+    let alias_keys: Vec<AliasesOf> =
+        if want_aliases { entity_ids.iter().map(|id| AliasesOf(*id)).collect() } else { Vec::new() };
+    let id_keys: Vec<ExternalIdsOf> =
+        if want_ids { entity_ids.iter().map(|id| ExternalIdsOf(*id)).collect() } else { Vec::new() };
     let period_cite_keys: Vec<CitationsOf> = if want_period_cites {
         periods.values().flatten().map(|p| CitationsOf("period", p.id.to_string(), known)).collect()
     } else {
         Vec::new()
     };
-    let (_, _, period_cites) = try_join3(prefetch(ctx, alias_keys), prefetch(ctx, id_keys), prefetch(ctx, period_cite_keys)).await?;
+    let (_, _, period_cites) =
+        try_join3(prefetch(ctx, alias_keys), prefetch(ctx, id_keys), prefetch(ctx, period_cite_keys)).await?;
 
     let mut article_keys: Vec<ArticleByKey> = Vec::new();
     if want_period_articles {

@@ -50,9 +50,19 @@ impl From<statement::Model> for Statement {
 
 connection!(StatementConnection, StatementEdge, statement::Model => Statement, StatementFilter, |store, filter| store.statement_count(filter));
 
-pub async fn list_statements(ctx: &Context<'_>, filter: StatementFilter, first: Option<i32>, after: Option<String>) -> AppResult<StatementConnection> {
+pub async fn list_statements(
+    ctx: &Context<'_>,
+    filter: StatementFilter,
+    first: Option<i32>,
+    after: Option<String>,
+) -> AppResult<StatementConnection> {
     let size = PageSize::new(first)?;
     let cursor = date_cursor(&after, "st")?;
     let page = store(ctx).statement_page(&filter, size.0, cursor.as_ref()).await?;
-    Ok(StatementConnection::new(page, |s| encode_cursor(&["st", &s.date_earliest.to_string(), &s.key]), after.is_some(), filter))
+    Ok(StatementConnection::new(
+        page,
+        |s| encode_cursor(&["st", &s.date_earliest.to_string(), &s.key]),
+        after.is_some(),
+        filter,
+    ))
 }

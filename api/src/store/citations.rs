@@ -1,16 +1,25 @@
 //! Citations of facts, as known at a record time.
 
-use super::Store;
+use super::{column_list, Store};
 use crate::error::AppResult;
 use crate::time::Known;
 use entity::citation;
 use std::collections::HashMap;
 
+column_list!(CITATION_COLUMNS, citation::Entity, "c");
+
 impl Store {
     /// Citations of `kind` facts with these keys, oldest first.
-    pub async fn citations(&self, kind: &str, keys: &[String], known: Known) -> AppResult<HashMap<String, Vec<citation::Model>>> {
+    pub async fn citations(
+        &self,
+        kind: &str,
+        keys: &[String],
+        known: Known,
+    ) -> AppResult<HashMap<String, Vec<citation::Model>>> {
         let mut sql = self.sql();
-        sql.push("SELECT c.id, c.subject_kind, c.subject_key, c.article_key, c.quote, c.recorded_at, c.superseded_at FROM citation c WHERE c.subject_kind = ")
+        sql.push("SELECT ")
+            .push(&CITATION_COLUMNS)
+            .push(" FROM citation c WHERE c.subject_kind = ")
             .bind(kind.to_owned())
             .push(" AND c.subject_key IN ")
             .bind_list(keys)

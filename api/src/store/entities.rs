@@ -9,7 +9,7 @@ use std::collections::HashMap;
 /// Filters of `Query.entities`.
 #[derive(Debug, Clone, Default)]
 pub struct EntityFilter {
-    pub kind: Option<String>,
+    pub kind: Option<domain::EntityKind>,
     pub category: Option<String>,
 }
 
@@ -77,7 +77,12 @@ impl Store {
     }
 
     /// Current entities in slug order, after the slug `after`.
-    pub async fn entity_page(&self, filter: &EntityFilter, first: usize, after: Option<&str>) -> AppResult<Page<ent::Model>> {
+    pub async fn entity_page(
+        &self,
+        filter: &EntityFilter,
+        first: usize,
+        after: Option<&str>,
+    ) -> AppResult<Page<ent::Model>> {
         let mut q = Self::entity_query(filter);
         if let Some(after) = after {
             q = q.filter(ent::Column::Slug.gt(after));
@@ -94,7 +99,12 @@ impl Store {
     /// matches first, then prefixes, then other substrings; ties by name.
     /// Ranking happens in SQL, so the best matches are found however many
     /// weaker ones there are.
-    pub async fn search(&self, folded: &str, kind: Option<&str>, first: usize) -> AppResult<Vec<ent::Model>> {
+    pub async fn search(
+        &self,
+        folded: &str,
+        kind: Option<domain::EntityKind>,
+        first: usize,
+    ) -> AppResult<Vec<ent::Model>> {
         #[derive(FromQueryResult)]
         struct Hit {
             id: i64,
@@ -121,7 +131,7 @@ impl Store {
                 .bind(format!("%{escaped}%"))
                 .push(" ESCAPE '\\'");
             if let Some(kind) = kind {
-                sql.push(" AND e.kind = ").bind(kind.to_owned());
+                sql.push(" AND e.kind = ").bind(kind.as_str());
             }
             sql.push(" ORDER BY rank, ").push(table_name).push(".search_name, e.slug LIMIT ").bind(first as i64);
             sql

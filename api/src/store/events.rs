@@ -1,6 +1,6 @@
 //! Events: listing oldest first, participants and quantities.
 
-use super::{Page, Sql, Store};
+use super::{column_list, Page, Sql, Store};
 use crate::error::AppResult;
 use entity::{event, participant, quantity};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -19,7 +19,7 @@ pub struct EventFilter {
 /// Keyset position in date order.
 pub type DateCursor = (i32, String);
 
-const EVENT_COLUMNS: &str = "e.id, e.key, e.type, e.cameo_code, e.title, e.summary, e.date_edtf, e.date_earliest, e.date_latest, e.location, e.recorded_at, e.superseded_at";
+column_list!(EVENT_COLUMNS, event::Entity, "e");
 
 impl Sql {
     fn event_conditions(&mut self, f: &EventFilter) -> &mut Self {
@@ -56,9 +56,14 @@ impl Sql {
 }
 
 impl Store {
-    pub async fn event_page(&self, f: &EventFilter, first: usize, after: Option<&DateCursor>) -> AppResult<Page<event::Model>> {
+    pub async fn event_page(
+        &self,
+        f: &EventFilter,
+        first: usize,
+        after: Option<&DateCursor>,
+    ) -> AppResult<Page<event::Model>> {
         let mut sql = self.sql();
-        sql.push("SELECT ").push(EVENT_COLUMNS).push(" FROM event e").event_conditions(f);
+        sql.push("SELECT ").push(&EVENT_COLUMNS).push(" FROM event e").event_conditions(f);
         sql.after_date_cursor("e", after).push(" ORDER BY e.date_earliest, e.key LIMIT ").bind(first as i64 + 1);
         Ok(Page::from_overfetch(self.all(sql).await?, first))
     }

@@ -1,5 +1,7 @@
 //! The record-time log (revisions) and merged timelines.
 
+use super::events::EVENT_COLUMNS;
+use super::statements::STATEMENT_COLUMNS;
 use super::Store;
 use crate::error::AppResult;
 use crate::time::Known;
@@ -101,7 +103,9 @@ impl Store {
         items.extend(self.all::<StatusChange>(sql).await?.into_iter().map(TimelineItem::StatusChange));
 
         let mut sql = self.sql();
-        sql.push("SELECT e.id, e.key, e.type, e.cameo_code, e.title, e.summary, e.date_edtf, e.date_earliest, e.date_latest, e.location, e.recorded_at, e.superseded_at FROM event e WHERE EXISTS (SELECT 1 FROM participant pa WHERE pa.event_id = e.id AND pa.entity_slug IN ")
+        sql.push("SELECT ")
+            .push(&EVENT_COLUMNS)
+            .push(" FROM event e WHERE EXISTS (SELECT 1 FROM participant pa WHERE pa.event_id = e.id AND pa.entity_slug IN ")
             .bind_list(slugs)
             .push(") AND ")
             .visible("e", known)
@@ -112,7 +116,9 @@ impl Store {
         items.extend(self.all::<event::Model>(sql).await?.into_iter().map(TimelineItem::Event));
 
         let mut sql = self.sql();
-        sql.push("SELECT s.id, s.key, s.speaker, s.date_edtf, s.date_earliest, s.date_latest, s.quote, s.summary, s.recorded_at, s.superseded_at FROM statement s WHERE s.speaker IN ")
+        sql.push("SELECT ")
+            .push(&STATEMENT_COLUMNS)
+            .push(" FROM statement s WHERE s.speaker IN ")
             .bind_list(slugs)
             .push(" AND ")
             .visible("s", known)
@@ -140,7 +146,8 @@ mod tests {
     #[test]
     fn start_classes_repeat_the_migrations_index_predicates() {
         for ((_, predicate, _), (query, _)) in migration::START_CLASSES.iter().zip(super::START_CLASS_QUERIES) {
-            let qualified = predicate.replace("from_latest", "p.from_latest").replace("from_earliest", "p.from_earliest");
+            let qualified =
+                predicate.replace("from_latest", "p.from_latest").replace("from_earliest", "p.from_earliest");
             assert_eq!(qualified, query);
         }
     }

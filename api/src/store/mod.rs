@@ -16,7 +16,10 @@ pub mod statements;
 
 use crate::error::AppResult;
 use crate::time::Known;
-use sea_orm::{DatabaseBackend, DatabaseConnection, FromQueryResult, Statement, Value};
+use sea_orm::sea_query::{Expr, PostgresQueryBuilder, QueryBuilder, SqlWriter, SqliteQueryBuilder};
+use sea_orm::{
+    DatabaseBackend, DatabaseConnection, EntityTrait, FromQueryResult, IdenStatic, Iterable, Statement, Value,
+};
 
 /// Handle on the database, cheap to clone.
 #[derive(Clone)]
@@ -92,29 +95,67 @@ impl Sql {
         self.push(")")
     }
 
+    /// Appends a condition built with sea-query (the domain's rules in
+    /// [`entity::rules`]), its values bound like every other.
+    pub fn expr(&mut self, expr: &Expr) -> &mut Self {
+        self.text.push('(');
+        match self.backend {
+            DatabaseBackend::Postgres => PostgresQueryBuilder.prepare_expr(expr, self),
+            _ => SqliteQueryBuilder.prepare_expr(expr, self),
+        }
+        self.text.push(')');
+        self
+    }
+
     /// Appends the record-time visibility test for table alias `t`.
     pub fn visible(&mut self, t: &'static str, known: Known) -> &mut Self {
-        match known {
-            Known::Now => self.push(t).push(".superseded_at IS NULL"),
-            Known::At(k) => self
-                .push("(")
-                .push(t)
-                .push(".recorded_at <= ")
-                .bind(k)
-                .push(" AND (")
-                .push(t)
-                .push(".superseded_at IS NULL OR ")
-                .push(t)
-                .push(".superseded_at > ")
-                .bind(k)
-                .push("))"),
-        }
+        self.expr(&entity::rules::visible(t, known))
     }
 
     pub fn statement(self) -> Statement {
         Statement::from_sql_and_values(self.backend, self.text, self.values)
     }
 }
+
+impl std::fmt::Write for Sql {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.text.push_str(s);
+        Ok(())
+    }
+}
+
+impl std::fmt::Display for Sql {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+/// sea-query writes the conditions it renders into the same text, with
+/// placeholders numbered after those already bound.
+impl SqlWriter for Sql {
+    fn push_param<T: QueryBuilder>(&mut self, value: Value, _: &T) {
+        self.bind(value);
+    }
+
+    fn as_writer(&mut self) -> &mut dyn std::fmt::Write {
+        self
+    }
+}
+
+/// `a.c1, a.c2, ...`: every column of table `E` under alias `alias`, as its
+/// sea-orm model declares them, for queries written as SQL text.
+pub fn columns<E: EntityTrait>(alias: &str) -> String {
+    E::Column::iter().map(|c| format!("{alias}.{}", c.as_str())).collect::<Vec<_>>().join(", ")
+}
+
+/// Declares a static column list of a table under an alias.
+macro_rules! column_list {
+    ($name:ident, $entity:ty, $alias:literal) => {
+        pub(crate) static $name: std::sync::LazyLock<String> =
+            std::sync::LazyLock::new(|| $crate::store::columns::<$entity>($alias));
+    };
+}
+pub(crate) use column_list;
 
 /// A page of rows and whether more follow.
 pub struct Page<T> {
@@ -144,7 +185,16 @@ mod tests {
         let mut lite = Sql::new(DatabaseBackend::Sqlite);
         lite.push("SELECT 1 WHERE a = ").bind(1).push(" AND ").visible("r", Known::At(5));
         let s = lite.statement();
-        assert_eq!(s.sql, "SELECT 1 WHERE a = ? AND (r.recorded_at <= ? AND (r.superseded_at IS NULL OR r.superseded_at > ?))");
+        assert_eq!(
+            s.sql,
+            r#"SELECT 1 WHERE a = ? AND ("r"."recorded_at" <= ? AND ("r"."superseded_at" IS NULL OR "r"."superseded_at" > ?))"#
+        );
         assert_eq!(s.values.map(|v| v.0.len()), Some(3));
+        let mut pg = Sql::new(DatabaseBackend::Postgres);
+        pg.push("SELECT 1 WHERE a = ").bind(1).push(" AND ").visible("r", Known::At(5));
+        assert_eq!(
+            pg.statement().sql,
+            r#"SELECT 1 WHERE a = $1 AND ("r"."recorded_at" <= $2 AND ("r"."superseded_at" IS NULL OR "r"."superseded_at" > $3))"#
+        );
     }
 }

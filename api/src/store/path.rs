@@ -3,9 +3,11 @@
 //! Breadth-first over the relation graph, one query per depth for the whole
 //! frontier (not one per node), so a path of length L costs L queries.
 
+use super::relations::REL_COLUMNS;
 use super::Store;
 use crate::error::AppResult;
 use crate::time::Known;
+use domain::period::Certainty;
 use entity::relation;
 use std::collections::HashMap;
 
@@ -15,7 +17,13 @@ const CHUNK: usize = 500;
 impl Store {
     /// Relations holding at `day` that link `from` to `to` in at most
     /// `max_depth` steps, in order from `from`; `None` where there is none.
-    pub async fn path(&self, from: &str, to: &str, day: i32, max_depth: usize) -> AppResult<Option<Vec<relation::Model>>> {
+    pub async fn path(
+        &self,
+        from: &str,
+        to: &str,
+        day: i32,
+        max_depth: usize,
+    ) -> AppResult<Option<Vec<relation::Model>>> {
         if from == to {
             return Ok(Some(Vec::new()));
         }
@@ -26,12 +34,16 @@ impl Store {
             let mut next = Vec::new();
             for chunk in frontier.chunks(CHUNK) {
                 let mut sql = self.sql();
-                sql.push("SELECT r.id, r.key, r.type, r.label, r.source, r.target, r.symmetric, r.body, r.recorded_at, r.superseded_at FROM relation r WHERE (r.source IN ")
+                sql.push("SELECT ")
+                    .push(&REL_COLUMNS)
+                    .push(" FROM relation r WHERE (r.source IN ")
                     .bind_list(chunk)
                     .push(" OR r.target IN ")
                     .bind_list(chunk)
-                    .push(") AND r.superseded_at IS NULL AND ")
-                    .holds(day, Known::Now, None)
+                    .push(") AND ")
+                    .visible("r", Known::Now)
+                    .push(" AND ")
+                    .expr(&entity::rules::relation_matches("r", day, Known::Now, None, Certainty::Possible))
                     .push(" ORDER BY r.key");
                 for r in self.all::<relation::Model>(sql).await? {
                     for (near, far) in [(&r.source, &r.target), (&r.target, &r.source)] {

@@ -1,7 +1,7 @@
 //! Statements: listing oldest first, and the entities they are about.
 
 use super::events::DateCursor;
-use super::{Page, Sql, Store};
+use super::{column_list, Page, Sql, Store};
 use crate::error::AppResult;
 use entity::{statement, statement_about};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -13,7 +13,7 @@ pub struct StatementFilter {
     pub about: Option<String>,
 }
 
-const STATEMENT_COLUMNS: &str = "s.id, s.key, s.speaker, s.date_edtf, s.date_earliest, s.date_latest, s.quote, s.summary, s.recorded_at, s.superseded_at";
+column_list!(STATEMENT_COLUMNS, statement::Entity, "s");
 
 impl Sql {
     fn statement_conditions(&mut self, f: &StatementFilter) -> &mut Self {
@@ -22,9 +22,11 @@ impl Sql {
             self.push(" AND s.speaker = ").bind(speaker.clone());
         }
         if let Some(about) = &f.about {
-            self.push(" AND EXISTS (SELECT 1 FROM statement_about sa WHERE sa.statement_id = s.id AND sa.entity_slug = ")
-                .bind(about.clone())
-                .push(")");
+            self.push(
+                " AND EXISTS (SELECT 1 FROM statement_about sa WHERE sa.statement_id = s.id AND sa.entity_slug = ",
+            )
+            .bind(about.clone())
+            .push(")");
         }
         self
     }
@@ -38,7 +40,7 @@ impl Store {
         after: Option<&DateCursor>,
     ) -> AppResult<Page<statement::Model>> {
         let mut sql = self.sql();
-        sql.push("SELECT ").push(STATEMENT_COLUMNS).push(" FROM statement s").statement_conditions(f);
+        sql.push("SELECT ").push(&STATEMENT_COLUMNS).push(" FROM statement s").statement_conditions(f);
         sql.after_date_cursor("s", after).push(" ORDER BY s.date_earliest, s.key LIMIT ").bind(first as i64 + 1);
         Ok(Page::from_overfetch(self.all(sql).await?, first))
     }

@@ -3,11 +3,11 @@
 
 #![allow(dead_code)]
 
-use seed::testing::TestDb;
 use serde_json::{json, Value};
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
+use testkit::TestDb;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 pub struct TestServer {
@@ -82,7 +82,11 @@ impl TestServer {
     /// Sends one HTTP/1.1 request and reads the whole response.
     pub async fn request(&self, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> HttpResponse {
         let mut stream = tokio::net::TcpStream::connect(self.addr).await.expect("connect");
-        let mut head = format!("{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\nContent-Length: {}\r\n", self.addr, body.len());
+        let mut head = format!(
+            "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\nContent-Length: {}\r\n",
+            self.addr,
+            body.len()
+        );
         for (name, value) in headers {
             head.push_str(&format!("{name}: {value}\r\n"));
         }
@@ -99,7 +103,8 @@ impl TestServer {
             .filter_map(|l| l.split_once(':'))
             .map(|(n, v)| (n.trim().to_owned(), v.trim().to_owned()))
             .collect::<Vec<_>>();
-        let body = if headers.iter().any(|(n, v)| n.eq_ignore_ascii_case("transfer-encoding") && v.contains("chunked")) {
+        let body = if headers.iter().any(|(n, v)| n.eq_ignore_ascii_case("transfer-encoding") && v.contains("chunked"))
+        {
             dechunk(body)
         } else {
             body.to_owned()

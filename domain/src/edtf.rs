@@ -46,16 +46,27 @@ pub struct FuzzyDate {
     pub uncertain: bool,
 }
 
-/// Why a text is not an accepted EDTF date.
+/// Why a text is not an accepted date.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EdtfError {
+    /// The input, cut to its first 40 characters.
     pub input: String,
     pub reason: String,
 }
 
+impl EdtfError {
+    fn new(input: &str, reason: impl Into<String>) -> EdtfError {
+        let mut shown: String = input.chars().take(40).collect();
+        if shown.len() < input.len() {
+            shown.push('…');
+        }
+        EdtfError { input: shown, reason: reason.into() }
+    }
+}
+
 impl fmt::Display for EdtfError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "`{}` is not a valid EDTF date: {}", self.input, self.reason)
+        write!(f, "`{}` is not a valid date: {}", self.input, self.reason)
     }
 }
 
@@ -81,7 +92,7 @@ pub fn from_day_number(day: i32) -> Option<NaiveDate> {
 impl FuzzyDate {
     /// Parses EDTF text; the error says what is wrong with it.
     pub fn parse(input: &str) -> Result<FuzzyDate, EdtfError> {
-        let fail = |reason: &str| EdtfError { input: input.to_owned(), reason: reason.to_owned() };
+        let fail = |reason: &str| EdtfError::new(input, reason);
         let text = input.trim();
         if text.is_empty() {
             return Err(fail("it is empty"));
@@ -123,6 +134,20 @@ impl FuzzyDate {
     pub fn latest_day(&self) -> i32 {
         day_number(self.latest)
     }
+}
+
+/// Parses a full-precision day, `YYYY-MM-DD`, as the API's `Date` arguments
+/// take it: no qualifier, no interval, no coarser precision.
+pub fn parse_day(input: &str) -> Result<NaiveDate, EdtfError> {
+    let b = input.as_bytes();
+    let shaped = b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+    if !shaped {
+        return Err(EdtfError::new(input, "expected YYYY-MM-DD"));
+    }
+    parse_single(input).map(|d| d.earliest).map_err(|reason| EdtfError::new(input, reason))
 }
 
 fn parse_single(text: &str) -> Result<FuzzyDate, String> {
@@ -246,6 +271,13 @@ mod tests {
 
     #[test]
     fn impossible_and_malformed_dates_are_refused_with_a_reason() {
+        let e = parse_day("2008-13-45").unwrap_err();
+        assert_eq!(e.to_string(), "`2008-13-45` is not a valid date: month 13 does not exist (01 to 12)");
+        assert_eq!(parse_day("2008-08-19"), Ok(d(2008, 8, 19)));
+        for bad in ["2008-8-19", "2008-08", "2008-08-19~", "yesterday", "2008-08-19/2008-08-20", "２００８-08-19"] {
+            assert!(parse_day(bad).is_err(), "{bad}");
+        }
+        assert!(parse_day(&"9".repeat(5000)).unwrap_err().to_string().len() < 100, "long input is not echoed");
         let e = FuzzyDate::parse("2008-13-45").unwrap_err();
         assert!(e.reason.contains("month 13"), "{e}");
         let e = FuzzyDate::parse("2007-02-29").unwrap_err();

@@ -53,17 +53,17 @@ impl TestDb {
         let name = unique_name();
         match std::env::var("TEST_DATABASE_URL").ok().filter(|u| !u.is_empty()) {
             Some(admin_url) => {
-                let admin = crate::db::connect(&admin_url, 1).await?;
+                let admin = seed::db::connect(&admin_url, 1).await?;
                 admin.execute_unprepared(&format!("CREATE DATABASE \"{name}\"")).await?;
                 admin.close().await?;
                 let url = with_database(&admin_url, &name);
-                let db = crate::db::open(&url, 8).await?;
+                let db = seed::db::open(&url, 8).await?;
                 Ok(TestDb { db, url, cleanup: Cleanup::Postgres { admin_url, name } })
             }
             None => {
                 let path = std::env::temp_dir().join(format!("{name}.sqlite"));
                 let url = format!("sqlite://{}?mode=rwc", path.display());
-                let db = crate::db::open(&url, 8).await?;
+                let db = seed::db::open(&url, 8).await?;
                 Ok(TestDb { db, url, cleanup: Cleanup::File(path) })
             }
         }
@@ -96,8 +96,10 @@ impl Drop for TestDb {
                     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build();
                     let Ok(runtime) = runtime else { return };
                     runtime.block_on(async move {
-                        if let Ok(admin) = crate::db::connect(&admin_url, 1).await {
-                            let _ = admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).await;
+                        if let Ok(admin) = seed::db::connect(&admin_url, 1).await {
+                            let _ = admin
+                                .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                                .await;
                             let _ = admin.close().await;
                         }
                     });
@@ -117,7 +119,10 @@ mod tests {
 
     #[test]
     fn database_name_is_replaced_in_urls() {
-        assert_eq!(with_database("postgres://postgres@127.0.0.1:5432/postgres", "x"), "postgres://postgres@127.0.0.1:5432/x");
+        assert_eq!(
+            with_database("postgres://postgres@127.0.0.1:5432/postgres", "x"),
+            "postgres://postgres@127.0.0.1:5432/x"
+        );
         assert_eq!(with_database("postgres://u@h/db?sslmode=disable", "x"), "postgres://u@h/x?sslmode=disable");
         assert_eq!(with_database("postgres://u@h", "x"), "postgres://u@h/x");
     }

@@ -13,11 +13,13 @@
 //! a code changes the public meaning of stored facts and needs a data
 //! migration.
 
+use crate::kinds::EntityKind;
+
 /// A finer class of entity within one of the three kinds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Category {
-    /// The entity kind it refines: `actor`, `organisation` or `region`.
-    pub kind: &'static str,
+    /// The entity kind it refines.
+    pub kind: EntityKind,
     /// Stable code, lowercase ASCII words joined by hyphens.
     pub code: &'static str,
     /// What an entity of this category is.
@@ -27,130 +29,106 @@ pub struct Category {
 /// Every entity category, grouped by kind.
 pub const ENTITY_CATEGORIES: &[Category] = &[
     Category {
-        kind: "actor",
+        kind: EntityKind::Actor,
         code: "state",
         meaning: "A sovereign state acting as a whole; its territory is not a separate entity.",
     },
+    Category { kind: EntityKind::Actor, code: "person", meaning: "A named individual." },
     Category {
-        kind: "actor",
-        code: "person",
-        meaning: "A named individual.",
-    },
-    Category {
-        kind: "actor",
+        kind: EntityKind::Actor,
         code: "armed-forces",
         meaning: "The regular armed forces of a state, where the source speaks of them acting.",
     },
     Category {
-        kind: "actor",
+        kind: EntityKind::Actor,
         code: "government-body",
         meaning: "A ministry, agency or other organ of a government acting in its own name.",
     },
     Category {
-        kind: "actor",
+        kind: EntityKind::Actor,
         code: "de-facto-authority",
         meaning: "The authorities of a breakaway region, where they act; the place is a region.",
     },
     Category {
-        kind: "actor",
+        kind: EntityKind::Actor,
         code: "non-state-armed-group",
         meaning: "An armed group that is not the regular force of a state.",
     },
     Category {
-        kind: "actor",
+        kind: EntityKind::Actor,
         code: "peacekeeping-force",
         meaning: "A national or multinational force deployed to keep a ceasefire.",
     },
+    Category { kind: EntityKind::Actor, code: "political-party", meaning: "A political party." },
     Category {
-        kind: "actor",
-        code: "political-party",
-        meaning: "A political party.",
-    },
-    Category {
-        kind: "organisation",
+        kind: EntityKind::Organisation,
         code: "alliance",
         meaning: "A military or political alliance of states.",
     },
     Category {
-        kind: "organisation",
+        kind: EntityKind::Organisation,
         code: "intergovernmental-organisation",
         meaning: "An organisation whose members are states.",
     },
     Category {
-        kind: "organisation",
+        kind: EntityKind::Organisation,
         code: "supranational-union",
         meaning: "A union of states whose institutions act above them (the EU).",
     },
     Category {
-        kind: "organisation",
+        kind: EntityKind::Organisation,
         code: "council",
         meaning: "A standing body in which its parties meet, such as the NATO–Russia Council.",
     },
     Category {
-        kind: "organisation",
+        kind: EntityKind::Organisation,
         code: "commission",
         meaning: "A joint body set up for a purpose, such as the NATO–Georgia Commission.",
     },
     Category {
-        kind: "organisation",
+        kind: EntityKind::Organisation,
         code: "mission",
         meaning: "A field, monitoring or observer mission of an organisation.",
     },
     Category {
-        kind: "organisation",
+        kind: EntityKind::Organisation,
         code: "international-court",
         meaning: "A court or tribunal established between states.",
     },
     Category {
-        kind: "organisation",
+        kind: EntityKind::Organisation,
         code: "non-governmental-organisation",
         meaning: "A non-governmental organisation.",
     },
     Category {
-        kind: "region",
+        kind: EntityKind::Region,
         code: "breakaway-region",
         meaning: "A region broken away from a state, or seeking to, without general recognition.",
     },
     Category {
-        kind: "region",
+        kind: EntityKind::Region,
         code: "province",
         meaning: "A first-level administrative division of a state.",
     },
     Category {
-        kind: "region",
+        kind: EntityKind::Region,
         code: "disputed-territory",
         meaning: "Territory claimed by more than one party.",
     },
     Category {
-        kind: "region",
+        kind: EntityKind::Region,
         code: "buffer-zone",
         meaning: "A zone one side declares or holds between opposing forces.",
     },
+    Category { kind: EntityKind::Region, code: "city", meaning: "A city, including a capital." },
+    Category { kind: EntityKind::Region, code: "town", meaning: "A town." },
+    Category { kind: EntityKind::Region, code: "village", meaning: "A village." },
     Category {
-        kind: "region",
-        code: "city",
-        meaning: "A city, including a capital.",
-    },
-    Category {
-        kind: "region",
-        code: "town",
-        meaning: "A town.",
-    },
-    Category {
-        kind: "region",
-        code: "village",
-        meaning: "A village.",
-    },
-    Category {
-        kind: "region",
+        kind: EntityKind::Region,
         code: "settlement",
         meaning: "A populated place the source does not class as city, town or village.",
     },
-    Category {
-        kind: "region",
-        code: "port",
-        meaning: "A seaport or river port, or the place known for it.",
-    },
+    Category { kind: EntityKind::Region, code: "port", meaning: "A seaport or river port, or the place known for it." },
 ];
 
 /// A type of lasting tie between two entities.
@@ -172,11 +150,7 @@ pub const RELATION_TYPES: &[RelationType] = &[
         symmetric: false,
         meaning: "The source is a member of the target organisation.",
     },
-    RelationType {
-        code: "alliance",
-        symmetric: true,
-        meaning: "The two are allies by treaty or declaration.",
-    },
+    RelationType { code: "alliance", symmetric: true, meaning: "The two are allies by treaty or declaration." },
     RelationType {
         code: "council",
         symmetric: false,
@@ -192,21 +166,13 @@ pub const RELATION_TYPES: &[RelationType] = &[
         symmetric: true,
         meaning: "The two cooperate under a formal partnership short of membership.",
     },
-    RelationType {
-        code: "diplomatic-relations",
-        symmetric: true,
-        meaning: "The two maintain diplomatic relations.",
-    },
+    RelationType { code: "diplomatic-relations", symmetric: true, meaning: "The two maintain diplomatic relations." },
     RelationType {
         code: "treaty",
         symmetric: true,
         meaning: "The two are bound by a bilateral treaty; the label names it.",
     },
-    RelationType {
-        code: "armed-conflict",
-        symmetric: true,
-        meaning: "The two are in armed conflict with each other.",
-    },
+    RelationType { code: "armed-conflict", symmetric: true, meaning: "The two are in armed conflict with each other." },
     RelationType {
         code: "territorial-dispute",
         symmetric: true,
@@ -232,26 +198,10 @@ pub const RELATION_TYPES: &[RelationType] = &[
         symmetric: false,
         meaning: "The source keeps a civilian, monitoring or observer presence in the target.",
     },
-    RelationType {
-        code: "military-presence",
-        symmetric: false,
-        meaning: "Troops of the source are in the target.",
-    },
-    RelationType {
-        code: "occupation",
-        symmetric: false,
-        meaning: "The source occupies the target.",
-    },
-    RelationType {
-        code: "sanctions",
-        symmetric: false,
-        meaning: "The source maintains sanctions against the target.",
-    },
-    RelationType {
-        code: "recognition",
-        symmetric: false,
-        meaning: "The source recognises the target as a state.",
-    },
+    RelationType { code: "military-presence", symmetric: false, meaning: "Troops of the source are in the target." },
+    RelationType { code: "occupation", symmetric: false, meaning: "The source occupies the target." },
+    RelationType { code: "sanctions", symmetric: false, meaning: "The source maintains sanctions against the target." },
+    RelationType { code: "recognition", symmetric: false, meaning: "The source recognises the target as a state." },
     RelationType {
         code: "part-of",
         symmetric: false,
@@ -287,51 +237,19 @@ pub struct EventType {
 
 /// Every event type.
 pub const EVENT_TYPES: &[EventType] = &[
-    EventType {
-        code: "meeting",
-        cameo: Some("040"),
-        meaning: "Parties meet or hold talks.",
-    },
-    EventType {
-        code: "visit",
-        cameo: Some("042"),
-        meaning: "The source visits the target.",
-    },
-    EventType {
-        code: "mediation",
-        cameo: Some("045"),
-        meaning: "A third party mediates between parties.",
-    },
-    EventType {
-        code: "negotiation",
-        cameo: Some("046"),
-        meaning: "Parties negotiate.",
-    },
-    EventType {
-        code: "agreement",
-        cameo: Some("057"),
-        meaning: "Parties sign a formal agreement.",
-    },
+    EventType { code: "meeting", cameo: Some("040"), meaning: "Parties meet or hold talks." },
+    EventType { code: "visit", cameo: Some("042"), meaning: "The source visits the target." },
+    EventType { code: "mediation", cameo: Some("045"), meaning: "A third party mediates between parties." },
+    EventType { code: "negotiation", cameo: Some("046"), meaning: "Parties negotiate." },
+    EventType { code: "agreement", cameo: Some("057"), meaning: "Parties sign a formal agreement." },
     EventType {
         code: "recognition",
         cameo: Some("054"),
         meaning: "The source grants diplomatic recognition to the target.",
     },
-    EventType {
-        code: "ceasefire",
-        cameo: Some("0871"),
-        meaning: "Parties declare or sign a truce or ceasefire.",
-    },
-    EventType {
-        code: "withdrawal",
-        cameo: Some("0874"),
-        meaning: "Forces of the source pull back or retreat.",
-    },
-    EventType {
-        code: "prisoner-exchange",
-        cameo: Some("0841"),
-        meaning: "Parties release prisoners to each other.",
-    },
+    EventType { code: "ceasefire", cameo: Some("0871"), meaning: "Parties declare or sign a truce or ceasefire." },
+    EventType { code: "withdrawal", cameo: Some("0874"), meaning: "Forces of the source pull back or retreat." },
+    EventType { code: "prisoner-exchange", cameo: Some("0841"), meaning: "Parties release prisoners to each other." },
     EventType {
         code: "allow-monitors",
         cameo: Some("086"),
@@ -342,11 +260,7 @@ pub const EVENT_TYPES: &[EventType] = &[
         cameo: Some("074"),
         meaning: "The source deploys peacekeepers or provides military protection.",
     },
-    EventType {
-        code: "humanitarian-aid",
-        cameo: Some("073"),
-        meaning: "The source provides humanitarian aid.",
-    },
+    EventType { code: "humanitarian-aid", cameo: Some("073"), meaning: "The source provides humanitarian aid." },
     EventType {
         code: "break-relations",
         cameo: Some("161"),
@@ -372,36 +286,12 @@ pub const EVENT_TYPES: &[EventType] = &[
         cameo: Some("190"),
         meaning: "The source attacks with conventional force in answer to an attack.",
     },
-    EventType {
-        code: "blockade",
-        cameo: Some("191"),
-        meaning: "The source imposes a blockade or restricts movement.",
-    },
-    EventType {
-        code: "occupation",
-        cameo: Some("192"),
-        meaning: "The source occupies territory.",
-    },
-    EventType {
-        code: "air-strike",
-        cameo: Some("195"),
-        meaning: "The source employs aerial weapons.",
-    },
-    EventType {
-        code: "ceasefire-violation",
-        cameo: Some("196"),
-        meaning: "The source violates a ceasefire.",
-    },
-    EventType {
-        code: "conflict-end",
-        cameo: None,
-        meaning: "A war or armed conflict ends.",
-    },
-    EventType {
-        code: "accession",
-        cameo: None,
-        meaning: "The source joins the target organisation.",
-    },
+    EventType { code: "blockade", cameo: Some("191"), meaning: "The source imposes a blockade or restricts movement." },
+    EventType { code: "occupation", cameo: Some("192"), meaning: "The source occupies territory." },
+    EventType { code: "air-strike", cameo: Some("195"), meaning: "The source employs aerial weapons." },
+    EventType { code: "ceasefire-violation", cameo: Some("196"), meaning: "The source violates a ceasefire." },
+    EventType { code: "conflict-end", cameo: None, meaning: "A war or armed conflict ends." },
+    EventType { code: "accession", cameo: None, meaning: "The source joins the target organisation." },
 ];
 
 /// A role an entity plays in an event.
@@ -415,54 +305,24 @@ pub struct Role {
 
 /// Every participant role.
 pub const PARTICIPANT_ROLES: &[Role] = &[
-    Role {
-        code: "source",
-        meaning: "The entity that acted.",
-    },
-    Role {
-        code: "target",
-        meaning: "The entity acted upon.",
-    },
-    Role {
-        code: "party",
-        meaning: "One of several taking part on an equal footing (signatories of a ceasefire).",
-    },
-    Role {
-        code: "mediator",
-        meaning: "A third party that brokered or mediated.",
-    },
-    Role {
-        code: "host",
-        meaning: "The entity that hosted the event.",
-    },
-    Role {
-        code: "observer",
-        meaning: "An entity that watched or monitored without taking part.",
-    },
-    Role {
-        code: "guarantor",
-        meaning: "An entity that guarantees an agreement.",
-    },
-    Role {
-        code: "ally",
-        meaning: "An entity that acted alongside a source or target.",
-    },
-    Role {
-        code: "beneficiary",
-        meaning: "The entity the event grants something to (whose monitors are allowed in).",
-    },
+    Role { code: "source", meaning: "The entity that acted." },
+    Role { code: "target", meaning: "The entity acted upon." },
+    Role { code: "party", meaning: "One of several taking part on an equal footing (signatories of a ceasefire)." },
+    Role { code: "mediator", meaning: "A third party that brokered or mediated." },
+    Role { code: "host", meaning: "The entity that hosted the event." },
+    Role { code: "observer", meaning: "An entity that watched or monitored without taking part." },
+    Role { code: "guarantor", meaning: "An entity that guarantees an agreement." },
+    Role { code: "ally", meaning: "An entity that acted alongside a source or target." },
+    Role { code: "beneficiary", meaning: "The entity the event grants something to (whose monitors are allowed in)." },
     Role {
         code: "subject",
-        meaning:
-            "The entity the event is about, without taking part (states discussed at a meeting).",
+        meaning: "The entity the event is about, without taking part (states discussed at a meeting).",
     },
 ];
 
 /// The category with this code within this kind.
-pub fn entity_category(kind: &str, code: &str) -> Option<&'static Category> {
-    ENTITY_CATEGORIES
-        .iter()
-        .find(|c| c.kind == kind && c.code == code)
+pub fn entity_category(kind: EntityKind, code: &str) -> Option<&'static Category> {
+    ENTITY_CATEGORIES.iter().find(|c| c.kind == kind && c.code == code)
 }
 
 /// The relation type with this code.
@@ -489,25 +349,15 @@ mod tests {
 
     fn is_code(s: &str) -> bool {
         !s.is_empty()
-            && s.split('-').all(|w| {
-                !w.is_empty()
-                    && w.bytes()
-                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-            })
+            && s.split('-').all(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
     }
 
     fn check_table(name: &str, codes: &[&str]) {
         let mut seen = HashSet::new();
         for code in codes {
-            assert!(
-                is_code(code),
-                "{name}: `{code}` is not lowercase words joined by hyphens"
-            );
+            assert!(is_code(code), "{name}: `{code}` is not lowercase words joined by hyphens");
             assert!(seen.insert(*code), "{name}: `{code}` appears twice");
-            assert!(
-                DOC.contains(&format!("`{code}`")),
-                "{name}: `{code}` is missing from docs/vocabulary.md"
-            );
+            assert!(DOC.contains(&format!("`{code}`")), "{name}: `{code}` is missing from docs/vocabulary.md");
         }
     }
 
@@ -515,13 +365,8 @@ mod tests {
     fn entity_categories_are_unique_well_formed_and_documented() {
         let codes: Vec<_> = ENTITY_CATEGORIES.iter().map(|c| c.code).collect();
         check_table("ENTITY_CATEGORIES", &codes);
-        for c in ENTITY_CATEGORIES {
-            assert!(
-                matches!(c.kind, "actor" | "organisation" | "region"),
-                "category `{}` has unknown kind `{}`",
-                c.code,
-                c.kind
-            );
+        for kind in EntityKind::ALL {
+            assert!(ENTITY_CATEGORIES.iter().any(|c| c.kind == *kind), "kind {kind} has no category");
         }
     }
 
@@ -542,10 +387,7 @@ mod tests {
                     "event type `{}` has malformed CAMEO code `{cameo}`",
                     t.code
                 );
-                assert!(
-                    DOC.contains(&format!("`{cameo}`")),
-                    "CAMEO `{cameo}` is undocumented"
-                );
+                assert!(DOC.contains(&format!("`{cameo}`")), "CAMEO `{cameo}` is undocumented");
             }
         }
     }
@@ -558,33 +400,20 @@ mod tests {
 
     #[test]
     fn the_codes_the_contract_names_exist() {
-        for code in [
-            "council",
-            "commission",
-            "membership",
-            "armed-conflict",
-            "office-holder",
-            "part-of",
-            "backs",
-        ] {
-            assert!(
-                relation_type(code).is_some(),
-                "relation type `{code}` is missing"
-            );
+        for code in ["council", "commission", "membership", "armed-conflict", "office-holder", "part-of", "backs"] {
+            assert!(relation_type(code).is_some(), "relation type `{code}` is missing");
         }
         assert!(relation_type("armed-conflict").unwrap().symmetric);
         assert!(!relation_type("membership").unwrap().symmetric);
         for (kind, code) in [
-            ("actor", "state"),
-            ("actor", "person"),
-            ("organisation", "alliance"),
-            ("region", "breakaway-region"),
-            ("region", "city"),
+            (EntityKind::Actor, "state"),
+            (EntityKind::Actor, "person"),
+            (EntityKind::Actor, "armed-forces"),
+            (EntityKind::Organisation, "alliance"),
+            (EntityKind::Region, "breakaway-region"),
+            (EntityKind::Region, "city"),
         ] {
-            assert!(
-                entity_category(kind, code).is_some(),
-                "category {kind}/{code} is missing"
-            );
+            assert!(entity_category(kind, code).is_some(), "category {kind}/{code} is missing");
         }
         for code in ["source", "target", "mediator", "observer"] {
             assert!(participant_role(code).is_some(), "role `{code}` is missing");
@@ -593,14 +422,8 @@ mod tests {
 
     #[test]
     fn lookups_match_exactly() {
-        assert_eq!(
-            entity_category("actor", "state").map(|c| c.code),
-            Some("state")
-        );
-        assert!(
-            entity_category("region", "state").is_none(),
-            "kind must match as well as code"
-        );
+        assert_eq!(entity_category(EntityKind::Actor, "state").map(|c| c.code), Some("state"));
+        assert!(entity_category(EntityKind::Region, "state").is_none(), "kind must match as well as code");
         assert!(relation_type("Council").is_none());
         assert_eq!(event_type("ceasefire").and_then(|t| t.cameo), Some("0871"));
         assert!(event_type("military-deployment").unwrap().cameo.is_none());

@@ -1,0 +1,243 @@
+//! Valid time: when a status period holds, and which period decides.
+//!
+//! A period's start and end are fuzzy dates, so each is a range of days: a
+//! period "from 2008-08" starts on some day from 1 to 31 August. On a day D
+//! a period therefore holds
+//!
+//! - **possibly**, when D lies between the earliest day its start can denote
+//!   and the latest day its end can denote (some reading of the dates makes
+//!   it hold), and
+//! - **certainly**, when D lies between the latest day its start can denote
+//!   and the earliest day its end can denote (every reading does).
+//!
+//! An unknown start reaches back for ever and an open end forward for ever,
+//! so neither makes a period uncertain.
+//!
+//! Where several periods of one relation possibly hold on D, the one that
+//! comes first in [`PRECEDENCE`] decides the status: the later start, then
+//! the later record, then the later row. The order is total, so exactly one
+//! period decides. The status is **certain** when the deciding period
+//! certainly holds: it then holds under every reading and, coming first,
+//! decides under every reading too.
+//!
+//! These rules are data ([`Certainty::rule`], [`PRECEDENCE`]) so that the SQL
+//! that filters relations by them is generated from the same definitions;
+//! a property test runs both on random periods and compares.
+
+use crate::edtf::{FuzzyDate, OPEN_END, UNKNOWN_START};
+use crate::kinds::Status;
+
+/// Where a period lies in valid time: each end as the range of days (day
+/// numbers, see [`crate::edtf::day_number`]) it may denote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Bounds {
+    pub from_earliest: i32,
+    pub from_latest: i32,
+    pub to_earliest: i32,
+    pub to_latest: i32,
+}
+
+impl Bounds {
+    /// The bounds of a period with this start (`None`: unknown) and end
+    /// (`None`: still open).
+    pub fn of(from: Option<&FuzzyDate>, to: Option<&FuzzyDate>) -> Bounds {
+        Bounds {
+            from_earliest: from.map_or(UNKNOWN_START, FuzzyDate::earliest_day),
+            from_latest: from.map_or(UNKNOWN_START, FuzzyDate::latest_day),
+            to_earliest: to.map_or(OPEN_END, FuzzyDate::earliest_day),
+            to_latest: to.map_or(OPEN_END, FuzzyDate::latest_day),
+        }
+    }
+}
+
+/// How sure an answer must be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Certainty {
+    /// Some reading of the fuzzy dates makes it so.
+    #[default]
+    Possible,
+    /// Every reading of the fuzzy dates makes it so.
+    Certain,
+}
+
+/// A value of a period that the rules compare.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    FromEarliest,
+    FromLatest,
+    ToEarliest,
+    ToLatest,
+    RecordedAt,
+    Id,
+}
+
+/// How a field compares with the day asked about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cmp {
+    /// field <= day
+    AtMost,
+    /// field >= day
+    AtLeast,
+}
+
+impl Cmp {
+    pub fn test(self, field: i64, day: i32) -> bool {
+        match self {
+            Cmp::AtMost => field <= i64::from(day),
+            Cmp::AtLeast => field >= i64::from(day),
+        }
+    }
+}
+
+impl Certainty {
+    /// The conditions, all of which must hold, for a period to hold on a day
+    /// with this certainty.
+    pub const fn rule(self) -> &'static [(Field, Cmp)] {
+        match self {
+            Certainty::Possible => &[(Field::FromEarliest, Cmp::AtMost), (Field::ToLatest, Cmp::AtLeast)],
+            Certainty::Certain => &[(Field::FromLatest, Cmp::AtMost), (Field::ToEarliest, Cmp::AtLeast)],
+        }
+    }
+}
+
+/// Which of several periods holding on one day decides: the greatest by
+/// these fields compared in turn (later start, later record, later row).
+pub const PRECEDENCE: [Field; 3] = [Field::FromEarliest, Field::RecordedAt, Field::Id];
+
+/// A status period as the rules see it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Period {
+    pub bounds: Bounds,
+    pub status: Status,
+    /// Record time of the row (microseconds since the Unix epoch).
+    pub recorded_at: i64,
+    /// The row's id: the last tie-breaker.
+    pub id: i64,
+}
+
+impl Period {
+    pub fn field(&self, field: Field) -> i64 {
+        match field {
+            Field::FromEarliest => self.bounds.from_earliest.into(),
+            Field::FromLatest => self.bounds.from_latest.into(),
+            Field::ToEarliest => self.bounds.to_earliest.into(),
+            Field::ToLatest => self.bounds.to_latest.into(),
+            Field::RecordedAt => self.recorded_at,
+            Field::Id => self.id,
+        }
+    }
+
+    /// Whether the period holds on `day` with the given certainty.
+    pub fn holds(&self, day: i32, certainty: Certainty) -> bool {
+        certainty.rule().iter().all(|(field, cmp)| cmp.test(self.field(*field), day))
+    }
+
+    fn precedence(&self) -> [i64; PRECEDENCE.len()] {
+        PRECEDENCE.map(|f| self.field(f))
+    }
+}
+
+/// The outcome of [`decide`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Decision {
+    /// Index of the deciding period in the slice given.
+    pub index: usize,
+    pub status: Status,
+    /// The deciding period certainly holds, so the status is the same under
+    /// every reading of the fuzzy dates.
+    pub certain: bool,
+}
+
+/// The period that decides a relation's status on `day`, if any possibly holds.
+pub fn decide(periods: &[Period], day: i32) -> Option<Decision> {
+    let (index, period) = periods
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.holds(day, Certainty::Possible))
+        .max_by_key(|(_, p)| p.precedence())?;
+    Some(Decision { index, status: period.status, certain: period.holds(day, Certainty::Certain) })
+}
+
+/// Whether a relation with these periods answers a listing filter on `day`:
+/// without a status, whether it holds (with a certain answer: some period
+/// certainly holds); with one, whether the deciding period has that status
+/// (with a certain answer: and certainly holds).
+pub fn matches(periods: &[Period], day: i32, status: Option<Status>, certainty: Certainty) -> bool {
+    match status {
+        None => periods.iter().any(|p| p.holds(day, certainty)),
+        Some(wanted) => {
+            decide(periods, day).is_some_and(|d| d.status == wanted && (certainty == Certainty::Possible || d.certain))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::edtf::{day_number, parse_day};
+
+    fn day(text: &str) -> i32 {
+        day_number(parse_day(text).unwrap())
+    }
+
+    fn period(from: Option<&str>, to: Option<&str>, status: Status, recorded_at: i64, id: i64) -> Period {
+        let from = from.map(|f| FuzzyDate::parse(f).unwrap());
+        let to = to.map(|t| FuzzyDate::parse(t).unwrap());
+        Period { bounds: Bounds::of(from.as_ref(), to.as_ref()), status, recorded_at, id }
+    }
+
+    /// The NATO–Russia Council as the first article tells it.
+    fn council() -> [Period; 2] {
+        [
+            period(Some("2002"), Some("2008-08"), Status::Active, 1, 1),
+            period(Some("2008-08"), None, Status::Suspended, 1, 2),
+        ]
+    }
+
+    #[test]
+    fn the_later_start_decides_and_fuzzy_bounds_make_answers_uncertain() {
+        let council = council();
+        assert_eq!(decide(&council, day("2001-12-31")), None);
+        let d = decide(&council, day("2002-01-01")).unwrap();
+        assert_eq!((d.status, d.certain), (Status::Active, false), "2002 may mean any day of 2002");
+        let d = decide(&council, day("2005-01-01")).unwrap();
+        assert_eq!((d.status, d.certain), (Status::Active, true));
+        let d = decide(&council, day("2008-08-05")).unwrap();
+        assert_eq!((d.index, d.status, d.certain), (1, Status::Suspended, false), "inside August's uncertainty");
+        let d = decide(&council, day("2008-09-01")).unwrap();
+        assert_eq!((d.status, d.certain), (Status::Suspended, true));
+    }
+
+    #[test]
+    fn a_tie_of_start_and_record_time_is_broken_by_the_row() {
+        // Starts given as `2008` and `2008-01` share their earliest day.
+        let tie = [
+            period(Some("2008"), None, Status::Active, 7, 10),
+            period(Some("2008-01"), None, Status::Suspended, 7, 11),
+        ];
+        let d = decide(&tie, day("2008-06-01")).unwrap();
+        assert_eq!(d.status, Status::Suspended);
+        assert!(matches(&tie, day("2008-06-01"), Some(Status::Suspended), Certainty::Possible));
+        assert!(!matches(&tie, day("2008-06-01"), Some(Status::Active), Certainty::Possible));
+    }
+
+    #[test]
+    fn unknown_starts_and_open_ends_are_not_uncertain() {
+        let p = [period(None, Some("1999"), Status::Active, 1, 1)];
+        assert!(p[0].holds(day("1000-01-01"), Certainty::Certain));
+        assert!(!p[0].holds(day("1999-06-01"), Certainty::Certain), "the end may be any day of 1999");
+        assert!(p[0].holds(day("1999-06-01"), Certainty::Possible));
+        assert!(!p[0].holds(day("2000-01-01"), Certainty::Possible));
+    }
+
+    #[test]
+    fn listing_filters_follow_the_decision() {
+        let council = council();
+        let d = day("2008-08-05");
+        assert!(matches(&council, d, None, Certainty::Possible));
+        assert!(!matches(&council, d, None, Certainty::Certain), "neither period surely holds on 5 August");
+        assert!(matches(&council, d, Some(Status::Suspended), Certainty::Possible));
+        assert!(!matches(&council, d, Some(Status::Suspended), Certainty::Certain));
+        assert!(!matches(&council, d, Some(Status::Active), Certainty::Possible), "the later start decides");
+    }
+}
