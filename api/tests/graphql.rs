@@ -432,3 +432,104 @@ cite = "contact"
     assert_eq!(before["entity"]["timeline"], json!([]));
     s.stop().await;
 }
+
+const STATUS_ON: &str = r#"query($pair: [String!], $type: String, $d: Date) {
+  relations(between: $pair, type: $type, asOf: $d) { edges { node {
+    label status(asOf: $d) statusOn(asOf: $d) { status certain period { from { edtf } to { edtf } } } } } }
+}"#;
+
+#[tokio::test]
+async fn answers_say_whether_a_day_is_inside_a_fuzzy_bound() {
+    let s = TestServer::seeded().await;
+    let answer = |pair: [&str; 2], rel_type: &str, day: &str| {
+        let vars = json!({ "pair": pair, "type": rel_type, "d": day });
+        let s = &s;
+        async move { s.data(STATUS_ON, vars).await["relations"]["edges"][0]["node"]["statusOn"].clone() }
+    };
+    // The NATO–Georgia Commission was agreed "in August 2008", so on 1 August
+    // it is only possibly PROPOSED, and certainly so by September.
+    let early = answer(["nato", "georgia"], "commission", "2008-08-01").await;
+    assert_eq!(early["status"], "PROPOSED");
+    assert_eq!(early["certain"], false);
+    assert_eq!(early["period"]["from"]["edtf"], "2008-08");
+    let later = answer(["nato", "georgia"], "commission", "2008-09-01").await;
+    assert_eq!((later["status"].as_str(), later["certain"].as_bool()), (Some("PROPOSED"), Some(true)));
+    // The NATO–Russia Council: suspended at some point in August 2008.
+    let nrc = answer(["nato", "russia"], "council", "2008-08-05").await;
+    assert_eq!((nrc["status"].as_str(), nrc["certain"].as_bool()), (Some("SUSPENDED"), Some(false)));
+    let nrc = answer(["nato", "russia"], "council", "2005-01-01").await;
+    assert_eq!((nrc["status"].as_str(), nrc["certain"].as_bool()), (Some("ACTIVE"), Some(true)));
+
+    let count = |day: &str, status: &str, certainty: &str| {
+        let q = format!(
+            r#"{{ relations(between: ["nato", "russia"], type: "council", asOf: "{day}", status: {status}, certainty: {certainty}) {{ totalCount }} }}"#
+        );
+        let s = &s;
+        async move { s.data(&q, json!({})).await["relations"]["totalCount"].as_u64() }
+    };
+    assert_eq!(count("2008-08-05", "SUSPENDED", "POSSIBLE").await, Some(1));
+    assert_eq!(count("2008-08-05", "SUSPENDED", "CERTAIN").await, Some(0));
+    assert_eq!(count("2008-09-01", "SUSPENDED", "CERTAIN").await, Some(1));
+    assert_eq!(count("2008-08-05", "ACTIVE", "POSSIBLE").await, Some(0), "the later start decides");
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn status_and_the_status_filter_agree_on_a_tie_of_start_and_record_time() {
+    let s = TestServer::seeded().await;
+    // Two periods of one bundle whose starts, `2008` and `2008-01`, share
+    // their earliest day and their record time: the later row decides, in
+    // the field and in the filter alike.
+    let tie = r#"
+[article]
+key = "test-tie"
+title = "A test source"
+publisher = "Test"
+published_at = "2009-01-01T00:00:00Z"
+
+[[relations]]
+key = "test-tie-council"
+type = "council"
+label = "Tie council"
+source = "nato"
+target = "russia"
+cite = "council"
+
+[[relations.periods]]
+status = "active"
+from = "2008"
+cite = "active"
+
+[[relations.periods]]
+status = "suspended"
+from = "2008-01"
+cite = "suspended"
+"#;
+    let valid = seed::bundle::parse("tie.toml", tie).expect("a valid test bundle");
+    seed::load_bundle(&s.db.db, &valid, "test").await.expect("it loads");
+    let field = s
+        .data(r#"{ relations(between: ["nato", "russia"], asOf: "2008-06-01") { edges { node { label status(asOf: "2008-06-01") } } } }"#, json!({}))
+        .await;
+    let tie_status = field["relations"]["edges"]
+        .as_array()
+        .expect("edges")
+        .iter()
+        .find(|e| e["node"]["label"] == "Tie council")
+        .map(|e| e["node"]["status"].clone());
+    assert_eq!(tie_status, Some(json!("SUSPENDED")));
+    for (status, expected) in [("ACTIVE", 0), ("SUSPENDED", 1)] {
+        let q = format!(
+            r#"{{ relations(between: ["nato", "russia"], type: "council", asOf: "2008-06-01", status: {status}) {{ edges {{ node {{ label }} }} }} }}"#
+        );
+        let found = s.data(&q, json!({})).await;
+        let labels: Vec<&str> = found["relations"]["edges"]
+            .as_array()
+            .expect("edges")
+            .iter()
+            .filter_map(|e| e["node"]["label"].as_str())
+            .filter(|l| *l == "Tie council")
+            .collect();
+        assert_eq!(labels.len(), expected, "{status}: {found}");
+    }
+    s.stop().await;
+}
