@@ -24,4 +24,4 @@ pub mod statement_about;
 pub mod status_period;
 pub mod versioned;
 
-pub use versioned::Versioned;
+pub use versioned::{Recorded, Versioned};

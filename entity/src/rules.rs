@@ -14,16 +14,17 @@ use domain::{Known, Status};
 use sea_orm::sea_query::{Expr, ExprTrait, IntoIden, Query};
 
 /// A column of table (or alias) `table`.
-fn col(table: &'static str, column: impl IntoIden) -> Expr {
-    Expr::col((table, column))
+fn col(table: impl IntoIden, column: impl IntoIden) -> Expr {
+    Expr::col((table.into_iden(), column.into_iden()))
 }
 
-/// Rows of `table` (a fact table, or its alias) visible at record time `known`.
-pub fn visible(table: &'static str, known: Known) -> Expr {
-    let superseded = || col(table, "superseded_at");
+/// Rows of `table` (a fact table such as `entity::Entity`, or an alias in
+/// SQL text) visible at record time `known`.
+pub fn visible(table: impl IntoIden + Clone, known: Known) -> Expr {
+    let superseded = || col(table.clone(), "superseded_at");
     match known {
         Known::Now => superseded().is_null(),
-        Known::At(k) => col(table, "recorded_at").lte(k).and(superseded().is_null().or(superseded().gt(k))),
+        Known::At(k) => col(table.clone(), "recorded_at").lte(k).and(superseded().is_null().or(superseded().gt(k))),
     }
 }
 

@@ -1,24 +1,30 @@
-//! Tables of versioned facts.
+//! Tables of facts in record time.
 //!
-//! A fact (an article, an entity, a relation, an event, a statement) is a
-//! sequence of rows sharing one stable key; the current version is the row
-//! not yet superseded. [`Versioned`] names, for each such table, the columns
-//! that make it one, so that code reading or writing versions (the loader's
-//! version cycle, the store's lookups by key) is written once for all.
+//! Every fact row carries `recorded_at` and `superseded_at`; closing a row
+//! (setting `superseded_at`) is the only update the store ever makes. A
+//! fact named by a stable key (an article, an entity, a relation, an event,
+//! a statement) is a sequence of such rows; the current version is the row
+//! not yet superseded. [`Recorded`] and [`Versioned`] name, for each table,
+//! the columns that make it one, so that code reading or writing versions
+//! (the loader's version cycle, the store's lookups by key) is written once.
 
-use crate::{article, entity, event, relation, statement};
+use crate::{article, citation, entity, event, relation, statement, status_period};
 use domain::FactKind;
 use sea_orm::EntityTrait;
 
+/// A table whose rows live in record time.
+pub trait Recorded: EntityTrait + Default {
+    const ID: Self::Column;
+    const RECORDED_AT: Self::Column;
+    const SUPERSEDED_AT: Self::Column;
+}
+
 /// A table whose rows are versions of facts named by a stable key.
-pub trait Versioned: EntityTrait + Default {
+pub trait Versioned: Recorded {
     /// What citations and revisions call this kind of fact.
     const KIND: FactKind;
     /// The stable key (a slug for entities).
     const KEY: Self::Column;
-    const ID: Self::Column;
-    const RECORDED_AT: Self::Column;
-    const SUPERSEDED_AT: Self::Column;
 
     /// The stable key of a row.
     fn key(row: &Self::Model) -> &str;
@@ -26,14 +32,23 @@ pub trait Versioned: EntityTrait + Default {
     fn id(row: &Self::Model) -> i64;
 }
 
+macro_rules! recorded {
+    ($($module:ident),+) => {
+        $(impl Recorded for $module::Entity {
+            const ID: $module::Column = $module::Column::Id;
+            const RECORDED_AT: $module::Column = $module::Column::RecordedAt;
+            const SUPERSEDED_AT: $module::Column = $module::Column::SupersededAt;
+        })+
+    };
+}
+
+recorded!(article, citation, entity, event, relation, statement, status_period);
+
 macro_rules! versioned {
     ($module:ident, $kind:ident, $key:ident, $field:ident) => {
         impl Versioned for $module::Entity {
             const KIND: FactKind = FactKind::$kind;
             const KEY: $module::Column = $module::Column::$key;
-            const ID: $module::Column = $module::Column::Id;
-            const RECORDED_AT: $module::Column = $module::Column::RecordedAt;
-            const SUPERSEDED_AT: $module::Column = $module::Column::SupersededAt;
 
             fn key(row: &$module::Model) -> &str {
                 &row.$field

@@ -5,10 +5,13 @@
 //! so an editor sees every problem at once, each named by file and place
 //! (`relations[2].periods[0].from`), and a bad bundle writes nothing.
 
+use crate::facts::{
+    ArticleFact, EntityFact, EventFact, ExternalId, Participant, PeriodFact, Quantity, RelationFact, StatementFact,
+};
 use chrono::{DateTime, Utc};
 use domain::edtf::FuzzyDate;
 use domain::slug::is_slug;
-use domain::{vocabulary, EntityKind};
+use domain::{vocabulary, EntityKind, Status};
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
@@ -167,12 +170,33 @@ impl fmt::Display for Problems {
 
 impl std::error::Error for Problems {}
 
-/// A bundle that passed validation, with its dates parsed.
+/// A fact with its stable key and the words of the article that support it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cited<F> {
+    pub key: String,
+    /// The supporting words, as the bundle gives them.
+    pub cite: String,
+    pub fact: F,
+}
+
+/// A relation with the status periods this article gives it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RelationEntry {
+    pub relation: Cited<RelationFact>,
+    pub periods: Vec<Cited<PeriodFact>>,
+}
+
+/// A bundle that passed validation: every value parsed and checked, ready
+/// to load without parsing anything again.
 #[derive(Debug, Clone)]
 pub struct ValidBundle {
     pub file: String,
-    pub bundle: Bundle,
-    pub published_at: DateTime<Utc>,
+    /// The article; its `cite` is empty (an article is its own source).
+    pub article: Cited<ArticleFact>,
+    pub entities: Vec<Cited<EntityFact>>,
+    pub relations: Vec<RelationEntry>,
+    pub events: Vec<Cited<EventFact>>,
+    pub statements: Vec<Cited<StatementFact>>,
     /// Slugs the bundle uses without defining, with the first place each is
     /// used; they must already exist in the database.
     pub external_slugs: BTreeMap<String, String>,
@@ -218,11 +242,18 @@ impl Checker<'_> {
         }
     }
 
-    fn cite(&mut self, place: &str, cite: &Option<String>) {
+    /// The citation of a fact; every fact needs one.
+    fn cite(&mut self, place: &str, cite: &Option<String>) -> String {
         match cite {
-            None => self.add(place, "a fact needs a citation: add `cite` with the supporting words from the article"),
-            Some(c) if c.trim().is_empty() => self.add(format!("{place}.cite"), "must not be empty"),
-            Some(_) => {}
+            None => {
+                self.add(place, "a fact needs a citation: add `cite` with the supporting words from the article");
+                String::new()
+            }
+            Some(c) if c.trim().is_empty() => {
+                self.add(format!("{place}.cite"), "must not be empty");
+                String::new()
+            }
+            Some(c) => c.clone(),
         }
     }
 
@@ -236,11 +267,44 @@ impl Checker<'_> {
         }
     }
 
+    /// A date that may be left out; `Err` when it is given but invalid
+    /// (reported), so that it never reads as "not given".
+    fn optional_date(&mut self, place: &str, value: Option<&str>) -> Result<Option<FuzzyDate>, ()> {
+        match value {
+            None => Ok(None),
+            Some(text) => self.date(place, text).map(Some).ok_or(()),
+        }
+    }
+
     fn key(&mut self, place: &str, key: &str, seen: &mut HashSet<String>, what: &str) {
         if !is_slug(key) {
             self.add(place, format!("`{key}` is not a valid {what}: use lowercase ASCII words joined by hyphens"));
         } else if !seen.insert(key.to_owned()) {
             self.add(place, format!("duplicate {what} `{key}`"));
+        }
+    }
+}
+
+/// Slugs a bundle refers to, checked against those it defines.
+struct References {
+    kinds: HashMap<String, EntityKind>,
+    external: BTreeMap<String, String>,
+}
+
+impl References {
+    /// Checks a reference to an entity; one the bundle does not define must
+    /// exist in the database, which only the loader can ask.
+    fn check(&mut self, c: &mut Checker, place: String, slug: &str, want: Option<EntityKind>) {
+        if !is_slug(slug) {
+            c.add(place, format!("`{slug}` is not a valid slug"));
+            return;
+        }
+        match (self.kinds.get(slug), want) {
+            (Some(kind), Some(want)) if *kind != want => c.add(place, format!("`{slug}` is a {kind}, not a {want}")),
+            (Some(_), _) => {}
+            (None, _) => {
+                self.external.entry(slug.to_owned()).or_insert(place);
+            }
         }
     }
 }
@@ -263,20 +327,26 @@ pub fn validate(file: &str, bundle: Bundle) -> Result<ValidBundle, Problems> {
         }
     };
 
-    let mut kinds: HashMap<String, String> = HashMap::new();
+    let mut refs = References { kinds: HashMap::new(), external: BTreeMap::new() };
     let mut slugs = HashSet::new();
+    let mut entities = Vec::new();
     for (i, e) in bundle.entities.iter().enumerate() {
         let place = format!("entities[{i}]");
         c.key(&format!("{place}.slug"), &e.slug, &mut slugs, "slug");
-        kinds.insert(e.slug.clone(), e.kind.clone());
-        match EntityKind::parse(&e.kind) {
-            Err(unknown) => c.add(format!("{place}.kind"), unknown.to_string()),
-            Ok(kind) if vocabulary::entity_category(kind, &e.category).is_none() => c.add(
-                format!("{place}.category"),
-                format!("unknown category `{}` for kind {} (see docs/vocabulary.md)", e.category, e.kind),
-            ),
-            Ok(_) => {}
-        }
+        let kind = match EntityKind::parse(&e.kind) {
+            Err(unknown) => {
+                c.add(format!("{place}.kind"), unknown.to_string());
+                None
+            }
+            Ok(kind) if vocabulary::entity_category(kind, &e.category).is_none() => {
+                c.add(
+                    format!("{place}.category"),
+                    format!("unknown category `{}` for kind {} (see docs/vocabulary.md)", e.category, e.kind),
+                );
+                Some(kind)
+            }
+            Ok(kind) => Some(kind),
+        };
         c.text(&format!("{place}.name"), &e.name);
         for (j, alias) in e.aliases.iter().enumerate() {
             c.text(&format!("{place}.aliases[{j}]"), alias);
@@ -285,57 +355,54 @@ pub fn validate(file: &str, bundle: Bundle) -> Result<ValidBundle, Problems> {
             c.text(&format!("{place}.external_ids[{j}].scheme"), &x.scheme);
             c.text(&format!("{place}.external_ids[{j}].value"), &x.value);
         }
-        c.cite(&place, &e.cite);
+        let cite = c.cite(&place, &e.cite);
+        if let Some(kind) = kind {
+            refs.kinds.insert(e.slug.clone(), kind);
+            entities.push(Cited {
+                key: e.slug.clone(),
+                cite,
+                fact: EntityFact {
+                    kind,
+                    category: e.category.clone(),
+                    name: e.name.clone(),
+                    aliases: e.aliases.clone(),
+                    description: e.description.clone(),
+                    external_ids: e
+                        .external_ids
+                        .iter()
+                        .map(|x| ExternalId { scheme: x.scheme.clone(), value: x.value.clone(), url: x.url.clone() })
+                        .collect(),
+                },
+            });
+        }
     }
 
-    let mut external_slugs: BTreeMap<String, String> = BTreeMap::new();
-    let mut reference = |c: &mut Checker, place: String, slug: &str, want_kind: Option<&str>| {
-        if !is_slug(slug) {
-            c.add(place, format!("`{slug}` is not a valid slug"));
-            return;
-        }
-        match kinds.get(slug) {
-            Some(kind) => {
-                if let Some(want) = want_kind {
-                    if kind != want {
-                        c.add(place, format!("`{slug}` is a {kind}, not a {want}"));
-                    }
-                }
-            }
-            None => {
-                external_slugs.entry(slug.to_owned()).or_insert(place);
-            }
-        }
-    };
-
     let mut keys = HashSet::new();
+    let mut relations = Vec::new();
     for (i, r) in bundle.relations.iter().enumerate() {
         let place = format!("relations[{i}]");
         c.key(&format!("{place}.key"), &r.key, &mut keys, "relation key");
-        if vocabulary::relation_type(&r.rel_type).is_none() {
+        let rel_type = vocabulary::relation_type(&r.rel_type);
+        if rel_type.is_none() {
             c.add(format!("{place}.type"), format!("unknown relation type `{}` (see docs/vocabulary.md)", r.rel_type));
         }
         c.text(&format!("{place}.label"), &r.label);
-        reference(&mut c, format!("{place}.source"), &r.source, None);
-        reference(&mut c, format!("{place}.target"), &r.target, None);
+        refs.check(&mut c, format!("{place}.source"), &r.source, None);
+        refs.check(&mut c, format!("{place}.target"), &r.target, None);
         if r.source == r.target {
             c.add(format!("{place}.target"), "a relation needs two different ends");
         }
         if let Some(body) = &r.body {
-            reference(&mut c, format!("{place}.body"), body, Some("organisation"));
+            refs.check(&mut c, format!("{place}.body"), body, Some(EntityKind::Organisation));
         }
-        c.cite(&place, &r.cite);
+        let cite = c.cite(&place, &r.cite);
+        let mut periods = Vec::new();
         for (j, p) in r.periods.iter().enumerate() {
             let pp = format!("{place}.periods[{j}]");
-            if !matches!(p.status.as_str(), "proposed" | "active" | "suspended" | "ended") {
-                c.add(
-                    format!("{pp}.status"),
-                    format!("unknown status `{}`: use proposed, active, suspended or ended", p.status),
-                );
-            }
-            let from = p.from.as_deref().and_then(|f| c.date(&format!("{pp}.from"), f));
-            let to = p.to.as_deref().and_then(|t| c.date(&format!("{pp}.to"), t));
-            if let (Some(from), Some(to)) = (&from, &to) {
+            let status = Status::parse(&p.status).map_err(|e| c.add(format!("{pp}.status"), e.to_string())).ok();
+            let from = c.optional_date(&format!("{pp}.from"), p.from.as_deref());
+            let to = c.optional_date(&format!("{pp}.to"), p.to.as_deref());
+            if let (Ok(Some(from)), Ok(Some(to))) = (&from, &to) {
                 if to.latest < from.earliest {
                     c.add(
                         format!("{pp}.to"),
@@ -343,24 +410,50 @@ pub fn validate(file: &str, bundle: Bundle) -> Result<ValidBundle, Problems> {
                     );
                 }
             }
-            c.cite(&pp, &p.cite);
+            let cite = c.cite(&pp, &p.cite);
+            if let (Some(status), Ok(from), Ok(to)) = (status, from, to) {
+                periods.push(Cited {
+                    key: String::new(),
+                    cite,
+                    fact: PeriodFact { status, from, to, note: p.note.clone() },
+                });
+            }
+        }
+        if let Some(t) = rel_type {
+            relations.push(RelationEntry {
+                relation: Cited {
+                    key: r.key.clone(),
+                    cite,
+                    fact: RelationFact {
+                        rel_type: t.code.to_owned(),
+                        label: r.label.clone(),
+                        source: r.source.clone(),
+                        target: r.target.clone(),
+                        symmetric: r.symmetric.unwrap_or(t.symmetric),
+                        body: r.body.clone(),
+                    },
+                },
+                periods,
+            });
         }
     }
 
     let mut keys = HashSet::new();
+    let mut events = Vec::new();
     for (i, e) in bundle.events.iter().enumerate() {
         let place = format!("events[{i}]");
         c.key(&format!("{place}.key"), &e.key, &mut keys, "event key");
-        if vocabulary::event_type(&e.event_type).is_none() {
+        let event_type = vocabulary::event_type(&e.event_type);
+        if event_type.is_none() {
             c.add(format!("{place}.type"), format!("unknown event type `{}` (see docs/vocabulary.md)", e.event_type));
         }
         c.text(&format!("{place}.title"), &e.title);
-        c.date(&format!("{place}.date"), &e.date);
+        let date = c.date(&format!("{place}.date"), &e.date);
         if let Some(location) = &e.location {
-            reference(&mut c, format!("{place}.location"), location, Some("region"));
+            refs.check(&mut c, format!("{place}.location"), location, Some(EntityKind::Region));
         }
         for (j, p) in e.participants.iter().enumerate() {
-            reference(&mut c, format!("{place}.participants[{j}].entity"), &p.entity, None);
+            refs.check(&mut c, format!("{place}.participants[{j}].entity"), &p.entity, None);
             if vocabulary::participant_role(&p.role).is_none() {
                 c.add(
                     format!("{place}.participants[{j}].role"),
@@ -374,24 +467,84 @@ pub fn validate(file: &str, bundle: Bundle) -> Result<ValidBundle, Problems> {
                 c.add(format!("{place}.quantities[{j}].value"), "must be a finite number");
             }
         }
-        c.cite(&place, &e.cite);
+        let cite = c.cite(&place, &e.cite);
+        if let (Some(t), Some(date)) = (event_type, date) {
+            events.push(Cited {
+                key: e.key.clone(),
+                cite,
+                fact: EventFact {
+                    event_type: t.code.to_owned(),
+                    cameo: e.cameo.clone().or_else(|| t.cameo.map(str::to_owned)),
+                    title: e.title.clone(),
+                    summary: e.summary.clone(),
+                    date,
+                    location: e.location.clone(),
+                    participants: e
+                        .participants
+                        .iter()
+                        .map(|p| Participant { entity: p.entity.clone(), role: p.role.clone() })
+                        .collect(),
+                    quantities: e
+                        .quantities
+                        .iter()
+                        .map(|q| Quantity {
+                            what: q.what.clone(),
+                            value: q.value,
+                            unit: q.unit.clone(),
+                            approximate: q.approximate,
+                        })
+                        .collect(),
+                },
+            });
+        }
     }
 
     let mut keys = HashSet::new();
+    let mut statements = Vec::new();
     for (i, s) in bundle.statements.iter().enumerate() {
         let place = format!("statements[{i}]");
         c.key(&format!("{place}.key"), &s.key, &mut keys, "statement key");
-        reference(&mut c, format!("{place}.speaker"), &s.speaker, None);
-        c.date(&format!("{place}.date"), &s.date);
+        refs.check(&mut c, format!("{place}.speaker"), &s.speaker, None);
+        let date = c.date(&format!("{place}.date"), &s.date);
         c.text(&format!("{place}.summary"), &s.summary);
         for (j, about) in s.about.iter().enumerate() {
-            reference(&mut c, format!("{place}.about[{j}]"), about, None);
+            refs.check(&mut c, format!("{place}.about[{j}]"), about, None);
         }
-        c.cite(&place, &s.cite);
+        let cite = c.cite(&place, &s.cite);
+        if let Some(date) = date {
+            statements.push(Cited {
+                key: s.key.clone(),
+                cite,
+                fact: StatementFact {
+                    speaker: s.speaker.clone(),
+                    date,
+                    quote: s.quote.clone(),
+                    summary: s.summary.clone(),
+                    about: s.about.clone(),
+                },
+            });
+        }
     }
 
     match (c.problems.is_empty(), published_at) {
-        (true, Some(published_at)) => Ok(ValidBundle { file: file.to_owned(), bundle, published_at, external_slugs }),
+        (true, Some(published_at)) => Ok(ValidBundle {
+            file: file.to_owned(),
+            article: Cited {
+                key: a.key.clone(),
+                cite: String::new(),
+                fact: ArticleFact {
+                    title: a.title.clone(),
+                    publisher: a.publisher.clone(),
+                    url: a.url.clone(),
+                    published_at,
+                },
+            },
+            entities,
+            relations,
+            events,
+            statements,
+            external_slugs: refs.external,
+        }),
         _ => Err(Problems(c.problems)),
     }
 }
@@ -457,7 +610,9 @@ cite = "set up in 2002"
     #[test]
     fn a_good_bundle_validates() {
         let v = parse("good.toml", GOOD).unwrap();
-        assert_eq!(v.bundle.relations[0].periods[0].from.as_deref(), Some("2002"));
+        let from = v.relations[0].periods[0].fact.from.as_ref().map(|d| d.edtf.as_str());
+        assert_eq!(from, Some("2002"));
+        assert!(!v.relations[0].relation.fact.symmetric, "the council type's default");
         assert!(v.external_slugs.is_empty());
     }
 

@@ -9,6 +9,7 @@
 
 pub mod bundle;
 pub mod db;
+pub mod facts;
 pub mod load;
 pub mod synth;
 

@@ -120,7 +120,7 @@ async fn main() -> ExitCode {
             }
         };
         match seed::load_bundle(&db, &valid, "seed").await {
-            Ok(r) if r.unchanged() => println!("{}: unchanged", file.display()),
+            Ok(r) if r.is_unchanged() => println!("{}: unchanged", file.display()),
             Ok(r) => {
                 println!("{}: {} created, {} updated, {} retracted", file.display(), r.created, r.updated, r.retracted)
             }

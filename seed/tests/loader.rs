@@ -77,7 +77,7 @@ async fn seed_article_loads_once_and_reloading_changes_nothing() {
     assert_eq!(count("revision") as usize, first.created);
 
     let second = load_text(&t, "first.toml", seed_text()).await.expect("the seed bundle loads again");
-    assert!(second.unchanged(), "a reload changes nothing: {second:?}");
+    assert!(second.is_unchanged(), "a reload changes nothing: {second:?}");
     assert_eq!(row_counts(&t).await, after_first, "a reload adds no row and no revision");
 }
 
