@@ -9,7 +9,7 @@
 
 use crate::graphql::{build_schema, request_loader, AppSchema};
 use crate::store::Store;
-use async_graphql::{parser::types::OperationType, Request, Response, Variables};
+use async_graphql::{parser::types::OperationType, Request, Response, ServerError, Variables};
 use axum::body::Bytes;
 use axum::extract::{Query as UrlQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
@@ -218,30 +218,35 @@ async fn execute(
             return request_error(StatusCode::BAD_REQUEST, media, "BAD_REQUEST", "`variables` must be a JSON object")
         }
     };
-    if method == Method::GET {
-        if let Ok(doc) = async_graphql::parser::parse_query(&query) {
-            let is_mutation = doc.operations.iter().any(|(name, op)| {
-                let selected =
-                    params.operation_name.as_deref().is_none_or(|wanted| name.map(|n| n.as_str()) == Some(wanted));
-                selected && op.node.ty != OperationType::Query
-            });
-            if is_mutation {
-                let mut response = request_error(
-                    StatusCode::METHOD_NOT_ALLOWED,
-                    media,
-                    "METHOD_NOT_ALLOWED",
-                    "only queries may be sent with GET; use POST",
-                );
-                response.headers_mut().insert(header::ALLOW, HeaderValue::from_static("POST"));
-                return response;
-            }
-        }
-    }
     let operation = params.operation_name.clone().unwrap_or_else(|| "-".to_owned());
-    let mut request = Request::new(query).variables(variables).data(request_loader(state.store.clone()));
+    let wanted = params.operation_name.clone();
+    let mut request = Request::new(query).variables(variables);
     if let Some(name) = params.operation_name {
         request = request.operation_name(name);
     }
+    // Parsed here, once: a parse failure is told by the parser's result, and
+    // the document is kept in the request for execution.
+    let doc = match request.parsed_query() {
+        Ok(doc) => doc,
+        Err(e) => return refused(media, "GRAPHQL_PARSE_FAILED", std::slice::from_ref(&e)),
+    };
+    if method == Method::GET {
+        let is_mutation = doc.operations.iter().any(|(name, op)| {
+            let selected = wanted.as_deref().is_none_or(|wanted| name.map(|n| n.as_str()) == Some(wanted));
+            selected && op.node.ty != OperationType::Query
+        });
+        if is_mutation {
+            let mut response = request_error(
+                StatusCode::METHOD_NOT_ALLOWED,
+                media,
+                "METHOD_NOT_ALLOWED",
+                "only queries may be sent with GET; use POST",
+            );
+            response.headers_mut().insert(header::ALLOW, HeaderValue::from_static("POST"));
+            return response;
+        }
+    }
+    let request = request.data(request_loader(state.store.clone()));
     let span = tracing::info_span!("graphql", operation = %operation);
     let started = Instant::now();
     let response: Response = state.schema.execute(request).instrument(span.clone()).await;
@@ -262,21 +267,24 @@ async fn execute(
             }
         };
     }
-    // The request never reached execution: no `data` entry, a code on every
-    // error, and status 400 where the client accepts graphql-response+json.
-    let mut errors = Vec::with_capacity(response.errors.len());
-    for e in &response.errors {
-        let mut value = serde_json::to_value(e).unwrap_or_else(|_| serde_json::json!({ "message": e.message }));
-        let code = if e.message.contains("Parse") || e.message.starts_with(" --> ") {
-            "GRAPHQL_PARSE_FAILED"
-        } else {
-            "GRAPHQL_VALIDATION_FAILED"
-        };
-        if value.get("extensions").is_none() {
-            value["extensions"] = serde_json::json!({ "code": code });
-        }
-        errors.push(value);
-    }
+    // A parsed request that never reached execution failed validation
+    // (including variables that do not fit their types).
+    refused(media, "GRAPHQL_VALIDATION_FAILED", &response.errors)
+}
+
+/// A request refused before execution: no `data` entry, a code on every
+/// error, and status 400 where the client accepts graphql-response+json.
+fn refused(media: &'static str, code: &str, errors: &[ServerError]) -> axum::response::Response {
+    let errors: Vec<serde_json::Value> = errors
+        .iter()
+        .map(|e| {
+            let mut value = serde_json::to_value(e).unwrap_or_else(|_| serde_json::json!({ "message": e.message }));
+            if value.get("extensions").is_none() {
+                value["extensions"] = serde_json::json!({ "code": code });
+            }
+            value
+        })
+        .collect();
     let body = serde_json::json!({ "errors": errors });
     let status = if media == GRAPHQL_RESPONSE { StatusCode::BAD_REQUEST } else { StatusCode::OK };
     (status, [(header::CONTENT_TYPE, HeaderValue::from_static(media))], body.to_string()).into_response()

@@ -533,3 +533,30 @@ cite = "suspended"
     }
     s.stop().await;
 }
+
+#[tokio::test]
+async fn stored_values_no_rule_knows_are_internal_errors_not_defaults() {
+    use sea_orm::ConnectionTrait;
+    let s = TestServer::seeded().await;
+    let corrupt = |sql: &'static str| {
+        let db = s.db.db.clone();
+        async move { db.execute_unprepared(sql).await.expect("corrupt a row") }
+    };
+    // A status no rule knows: the council's status is an error, not ACTIVE.
+    corrupt("UPDATE status_period SET status = 'paused' WHERE relation_key = 'nato-russia-council' AND status = 'suspended'").await;
+    let response = s
+        .post(r#"{ relations(between: ["nato", "russia"], type: "council", asOf: "2009-01-01") { edges { node { status(asOf: "2009-01-01") } } } }"#, json!({}))
+        .await;
+    assert_eq!(response["errors"][0]["extensions"]["code"], "INTERNAL", "{response}");
+    assert_eq!(response["errors"][0]["message"], "internal error", "no detail leaks");
+    // A kind no rule knows: not quietly an actor.
+    corrupt("UPDATE entity SET kind = 'planet' WHERE slug = 'osce'").await;
+    let response = s.post(r#"{ entity(slug: "osce") { name } }"#, json!({})).await;
+    assert_eq!(response["errors"][0]["extensions"]["code"], "INTERNAL", "{response}");
+    assert_eq!(response["data"]["entity"], Value::Null);
+    // An instant out of range: not quietly 1970.
+    corrupt("UPDATE article SET published_at = 9223372036854775807").await;
+    let response = s.post("{ articles { edges { node { publishedAt } } } }", json!({})).await;
+    assert_eq!(response["errors"][0]["extensions"]["code"], "INTERNAL", "{response}");
+    s.stop().await;
+}

@@ -10,14 +10,15 @@
 //! Synthetic facts use slugs and keys starting with `synth-`, and cite one
 //! synthetic article, so they never mix with seeded facts.
 
-use crate::load::now_micros;
 use chrono::NaiveDate;
 use domain::edtf::{day_number, OPEN_END};
+use domain::record::now_micros;
 use domain::text::fold;
+use domain::{Action, EntityKind, FactKind, Status};
 use entity::{
     article, citation, entity as ent, event, participant, relation, revision, statement, statement_about, status_period,
 };
-use sea_orm::{ActiveValue::Set, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, TransactionTrait};
+use sea_orm::{ActiveValue::Set, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, Iterable, TransactionTrait};
 
 /// Sizes of a synthetic data set.
 #[derive(Debug, Clone, Copy)]
@@ -71,13 +72,17 @@ impl Rng {
 
 pub const SYNTH_ARTICLE: &str = "synth-article";
 const BATCH: usize = 1000;
-const KINDS: [(&str, &str); 6] = [
-    ("actor", "state"),
-    ("actor", "state"),
-    ("actor", "person"),
-    ("actor", "armed-force"),
-    ("organisation", "intergovernmental-organisation"),
-    ("region", "city"),
+/// Bound parameters per statement: under SQLite's limit (32,766) and
+/// PostgreSQL's (65,535), so a batch is split to fit.
+const MAX_PARAMETERS: usize = 32_000;
+/// Entity kinds and categories, from the vocabulary (a test checks them).
+const KINDS: [(EntityKind, &str); 6] = [
+    (EntityKind::Actor, "state"),
+    (EntityKind::Actor, "state"),
+    (EntityKind::Actor, "person"),
+    (EntityKind::Actor, "armed-forces"),
+    (EntityKind::Organisation, "intergovernmental-organisation"),
+    (EntityKind::Region, "city"),
 ];
 const REL_TYPES: [(&str, bool); 6] = [
     ("alliance", true),
@@ -87,11 +92,11 @@ const REL_TYPES: [(&str, bool); 6] = [
     ("council", false),
     ("office-holder", false),
 ];
-const STATUS_RUNS: [&[&str]; 4] = [
-    &["active"],
-    &["proposed", "active"],
-    &["active", "suspended", "active"],
-    &["proposed", "active", "suspended", "ended"],
+const STATUS_RUNS: [&[Status]; 4] = [
+    &[Status::Active],
+    &[Status::Proposed, Status::Active],
+    &[Status::Active, Status::Suspended, Status::Active],
+    &[Status::Proposed, Status::Active, Status::Suspended, Status::Ended],
 ];
 const EVENT_TYPES: [&str; 4] = ["meeting", "ceasefire", "military-deployment", "prisoner-exchange"];
 
@@ -107,14 +112,19 @@ fn date(year: i32, day_of_year: u32) -> NaiveDate {
     NaiveDate::from_yo_opt(year, day_of_year.clamp(1, 365)).unwrap_or_default()
 }
 
+/// Inserts the rows, as many per statement as the parameter bound allows.
 async fn flush<E, A, C>(db: &C, rows: &mut Vec<A>) -> Result<(), DbErr>
 where
     E: EntityTrait,
     A: sea_orm::ActiveModelTrait<Entity = E>,
     C: ConnectionTrait,
 {
-    if !rows.is_empty() {
-        E::insert_many(std::mem::take(rows)).exec_without_returning(db).await?;
+    let per_statement = (MAX_PARAMETERS / E::Column::iter().count().max(1)).max(1);
+    let mut rest = std::mem::take(rows);
+    while !rest.is_empty() {
+        let tail = rest.split_off(per_statement.min(rest.len()));
+        E::insert_many(rest).exec_without_returning(db).await?;
+        rest = tail;
     }
     Ok(())
 }
@@ -145,8 +155,8 @@ pub async fn generate(db: &DatabaseConnection, spec: SynthSpec) -> Result<SynthR
 
     let n = spec.entities.max(2);
     let kind_of = |i: u64| KINDS[(i % KINDS.len() as u64) as usize];
-    let cite = |kind: &str, key: String| citation::ActiveModel {
-        subject_kind: Set(kind.into()),
+    let cite = |kind: FactKind, key: String| citation::ActiveModel {
+        subject_kind: Set(kind.as_str().into()),
         subject_key: Set(key),
         article_key: Set(SYNTH_ARTICLE.into()),
         quote: Set(Some(format!("synthetic {kind}"))),
@@ -154,10 +164,10 @@ pub async fn generate(db: &DatabaseConnection, spec: SynthSpec) -> Result<SynthR
         superseded_at: Set(None),
         ..Default::default()
     };
-    let rev = |kind: &str, key: String| revision::ActiveModel {
-        subject_kind: Set(kind.into()),
+    let rev = |kind: FactKind, key: String| revision::ActiveModel {
+        subject_kind: Set(kind.as_str().into()),
         subject_key: Set(key),
-        action: Set("create".into()),
+        action: Set(Action::Create.as_str().into()),
         author: Set("synth".into()),
         summary: Set(None),
         recorded_at: Set(now),
@@ -173,7 +183,7 @@ pub async fn generate(db: &DatabaseConnection, spec: SynthSpec) -> Result<SynthR
             let name = format!("Synthland {j}");
             rows.push(ent::ActiveModel {
                 slug: Set(entity_slug(j)),
-                kind: Set(kind.into()),
+                kind: Set(kind.as_str().into()),
                 category: Set(category.into()),
                 search_name: Set(fold(&name)),
                 name: Set(name),
@@ -182,8 +192,8 @@ pub async fn generate(db: &DatabaseConnection, spec: SynthSpec) -> Result<SynthR
                 superseded_at: Set(None),
                 ..Default::default()
             });
-            cites.push(cite("entity", entity_slug(j)));
-            revs.push(rev("entity", entity_slug(j)));
+            cites.push(cite(FactKind::Entity, entity_slug(j)));
+            revs.push(rev(FactKind::Entity, entity_slug(j)));
         }
         report.entities += rows.len() as u64;
         flush(&txn, &mut rows).await?;
@@ -217,15 +227,15 @@ pub async fn generate(db: &DatabaseConnection, spec: SynthSpec) -> Result<SynthR
                 superseded_at: Set(None),
                 ..Default::default()
             });
-            cites.push(cite("relation", relation_key(j)));
-            revs.push(rev("relation", relation_key(j)));
+            cites.push(cite(FactKind::Relation, relation_key(j)));
+            revs.push(rev(FactKind::Relation, relation_key(j)));
             let run = STATUS_RUNS[rng.below(STATUS_RUNS.len() as u64) as usize];
             let mut year = 1950 + rng.below(60) as i32;
             for (k, status) in run.iter().enumerate() {
                 let from = date(year, 1 + rng.below(365) as u32);
                 let last = k + 1 == run.len();
                 let next_year = year + 1 + rng.below(8) as i32;
-                let (to_edtf, to_latest) = if last && *status != "ended" {
+                let (to_edtf, to_latest) = if last && *status != Status::Ended {
                     (None, OPEN_END)
                 } else {
                     let to = date(next_year, 1 + rng.below(365) as u32);
@@ -236,7 +246,7 @@ pub async fn generate(db: &DatabaseConnection, spec: SynthSpec) -> Result<SynthR
                     relation_key: Set(relation_key(j)),
                     source: Set(entity_slug(source)),
                     target: Set(entity_slug(target)),
-                    status: Set((*status).into()),
+                    status: Set(status.as_str().into()),
                     from_edtf: Set(Some(from.format("%Y-%m-%d").to_string())),
                     from_earliest: Set(day_number(from)),
                     from_latest: Set(day_number(from)),
@@ -247,7 +257,7 @@ pub async fn generate(db: &DatabaseConnection, spec: SynthSpec) -> Result<SynthR
                     recorded_at: Set(now),
                     superseded_at: Set(None),
                 });
-                cites.push(cite("period", next_period_id.to_string()));
+                cites.push(cite(FactKind::Period, next_period_id.to_string()));
                 next_period_id += 1;
                 year = next_year;
             }
@@ -256,9 +266,7 @@ pub async fn generate(db: &DatabaseConnection, spec: SynthSpec) -> Result<SynthR
         report.periods += periods.len() as u64;
         flush(&txn, &mut rows).await?;
         flush(&txn, &mut periods).await?;
-        for chunk in cites.chunks(BATCH) {
-            flush(&txn, &mut chunk.to_vec()).await?;
-        }
+        flush(&txn, &mut cites).await?;
         flush(&txn, &mut revs).await?;
         txn.commit().await?;
         i += BATCH as u64;
@@ -297,7 +305,7 @@ pub async fn generate(db: &DatabaseConnection, spec: SynthSpec) -> Result<SynthR
                     ..Default::default()
                 });
             }
-            cites.push(cite("event", format!("synth-ev{j}")));
+            cites.push(cite(FactKind::Event, format!("synth-ev{j}")));
         }
         report.events += rows.len() as u64;
         flush(&txn, &mut rows).await?;
@@ -334,7 +342,7 @@ pub async fn generate(db: &DatabaseConnection, spec: SynthSpec) -> Result<SynthR
                 entity_slug: Set(entity_slug(subject)),
                 ..Default::default()
             });
-            cites.push(cite("statement", format!("synth-st{j}")));
+            cites.push(cite(FactKind::Statement, format!("synth-st{j}")));
         }
         report.statements += rows.len() as u64;
         flush(&txn, &mut rows).await?;

@@ -24,8 +24,8 @@ impl Article {
     async fn url(&self) -> Option<&str> {
         self.0.url.as_deref()
     }
-    async fn published_at(&self) -> DateTime {
-        DateTime::from_micros(self.0.published_at)
+    async fn published_at(&self) -> async_graphql::Result<DateTime> {
+        Ok(DateTime::from_micros(self.0.published_at)?)
     }
     /// the stable key of the article's seed bundle
     async fn key(&self) -> &str {

@@ -187,8 +187,8 @@ pub struct Revision(pub revision::Model);
 
 #[Object]
 impl Revision {
-    async fn recorded_at(&self) -> DateTime {
-        DateTime::from_micros(self.0.recorded_at)
+    async fn recorded_at(&self) -> async_graphql::Result<DateTime> {
+        Ok(DateTime::from_micros(self.0.recorded_at)?)
     }
     /// create, update, retract, ...
     async fn action(&self) -> &str {

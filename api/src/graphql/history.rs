@@ -6,7 +6,7 @@ use super::loaders::RelationByKey;
 use super::relation::Relation;
 use super::scalars::{text, Date, DateTime};
 use super::statement::Statement;
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::store::history::TimelineItem;
 use crate::time::{day_range, known_at, Known};
 use async_graphql::{Context, Enum, Object};
@@ -27,11 +27,14 @@ pub struct TimelineEntry {
 impl TimelineEntry {
     async fn date(&self) -> async_graphql::Result<FuzzyDate> {
         let text = match &self.item {
-            TimelineItem::StatusChange(s) => s.from_edtf.clone().unwrap_or_default(),
-            TimelineItem::Event(e) => e.date_edtf.clone(),
-            TimelineItem::Statement(s) => s.date_edtf.clone(),
+            TimelineItem::StatusChange(s) => s
+                .from_edtf
+                .as_deref()
+                .ok_or_else(|| AppError::Internal(format!("status change of period {} has no start", s.period_id)))?,
+            TimelineItem::Event(e) => &e.date_edtf,
+            TimelineItem::Statement(s) => &s.date_edtf,
         };
-        Ok(FuzzyDate::from_stored(&text)?)
+        Ok(FuzzyDate::from_stored(text)?)
     }
     async fn kind(&self) -> TimelineKind {
         match &self.item {

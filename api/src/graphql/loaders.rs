@@ -159,7 +159,7 @@ impl Loader<ArticleByKey> for Batch {
     type Error = AppError;
     async fn load(&self, keys: &[ArticleByKey]) -> Result<HashMap<ArticleByKey, Self::Value>, AppError> {
         let wanted: Vec<String> = keys.iter().map(|k| k.0.clone()).collect();
-        let mut found = self.store.articles_by_key(&wanted).await?;
+        let mut found = self.store.current_by_key::<article::Entity>(&wanted).await?;
         Ok(rekey(keys.to_vec(), &mut found, |k| k.0.clone()).into_iter().collect())
     }
 }
@@ -169,7 +169,7 @@ impl Loader<EventByKey> for Batch {
     type Error = AppError;
     async fn load(&self, keys: &[EventByKey]) -> Result<HashMap<EventByKey, Self::Value>, AppError> {
         let wanted: Vec<String> = keys.iter().map(|k| k.0.clone()).collect();
-        let mut found = self.store.events_by_key(&wanted).await?;
+        let mut found = self.store.current_by_key::<event::Entity>(&wanted).await?;
         Ok(rekey(keys.to_vec(), &mut found, |k| k.0.clone()).into_iter().collect())
     }
 }
@@ -179,7 +179,7 @@ impl Loader<StatementByKey> for Batch {
     type Error = AppError;
     async fn load(&self, keys: &[StatementByKey]) -> Result<HashMap<StatementByKey, Self::Value>, AppError> {
         let wanted: Vec<String> = keys.iter().map(|k| k.0.clone()).collect();
-        let mut found = self.store.statements_by_key(&wanted).await?;
+        let mut found = self.store.current_by_key::<statement::Entity>(&wanted).await?;
         Ok(rekey(keys.to_vec(), &mut found, |k| k.0.clone()).into_iter().collect())
     }
 }

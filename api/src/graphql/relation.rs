@@ -169,8 +169,8 @@ impl StatusPeriod {
     async fn citations(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Citation>> {
         Ok(citations(load(ctx, CitationsOf("period", self.0.id.to_string(), self.1)).await?))
     }
-    async fn recorded_at(&self) -> DateTime {
-        DateTime::from_micros(self.0.recorded_at)
+    async fn recorded_at(&self) -> async_graphql::Result<DateTime> {
+        Ok(DateTime::from_micros(self.0.recorded_at)?)
     }
 }
 

@@ -50,10 +50,12 @@ impl Date {
 }
 
 impl DateTime {
-    /// From microseconds since the Unix epoch, in UTC with a `Z`.
-    pub fn from_micros(micros: i64) -> DateTime {
-        let t = chrono::DateTime::from_timestamp_micros(micros).unwrap_or_default();
-        DateTime(t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true))
+    /// From microseconds since the Unix epoch, in UTC with a `Z`; a stored
+    /// instant out of range is a fault in the store.
+    pub fn from_micros(micros: i64) -> crate::error::AppResult<DateTime> {
+        let t = chrono::DateTime::from_timestamp_micros(micros)
+            .ok_or_else(|| crate::error::AppError::Internal(format!("stored instant {micros} is out of range")))?;
+        Ok(DateTime(t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)))
     }
 }
 

@@ -2,28 +2,18 @@
 
 use super::{Page, Store};
 use crate::error::AppResult;
+use crate::time::Known;
 use entity::article;
+use entity::rules::visible;
 use sea_orm::{ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
-use std::collections::HashMap;
 
 /// Keyset position: publication instant and key.
 pub type ArticleCursor = (i64, String);
 
 impl Store {
-    pub async fn articles_by_key(&self, keys: &[String]) -> AppResult<HashMap<String, article::Model>> {
-        Ok(article::Entity::find()
-            .filter(article::Column::Key.is_in(keys.iter().cloned()))
-            .filter(article::Column::SupersededAt.is_null())
-            .all(&self.db)
-            .await?
-            .into_iter()
-            .map(|a| (a.key.clone(), a))
-            .collect())
-    }
-
     /// Current articles in publication order.
     pub async fn article_page(&self, first: usize, after: Option<&ArticleCursor>) -> AppResult<Page<article::Model>> {
-        let mut q = article::Entity::find().filter(article::Column::SupersededAt.is_null());
+        let mut q = article::Entity::find().filter(visible(article::Entity, Known::Now));
         if let Some((published, key)) = after {
             q = q.filter(
                 Condition::any().add(article::Column::PublishedAt.gt(*published)).add(
@@ -43,6 +33,6 @@ impl Store {
     }
 
     pub async fn article_count(&self) -> AppResult<u64> {
-        Ok(article::Entity::find().filter(article::Column::SupersededAt.is_null()).count(&self.db).await?)
+        Ok(article::Entity::find().filter(visible(article::Entity, Known::Now)).count(&self.db).await?)
     }
 }

@@ -2,6 +2,8 @@
 
 use super::{Page, Store};
 use crate::error::AppResult;
+use crate::time::Known;
+use entity::rules::visible;
 use entity::{alias, entity as ent, external_id};
 use sea_orm::{ColumnTrait, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 use std::collections::HashMap;
@@ -17,14 +19,7 @@ impl Store {
     /// The current version of each slug; a retracted entity's last version
     /// where there is no current one, so that old facts still show their ends.
     pub async fn entities_by_slug(&self, slugs: &[String]) -> AppResult<HashMap<String, ent::Model>> {
-        let mut out: HashMap<String, ent::Model> = ent::Entity::find()
-            .filter(ent::Column::Slug.is_in(slugs.iter().cloned()))
-            .filter(ent::Column::SupersededAt.is_null())
-            .all(&self.db)
-            .await?
-            .into_iter()
-            .map(|m| (m.slug.clone(), m))
-            .collect();
+        let mut out = self.current_by_key::<ent::Entity>(slugs).await?;
         let missing: Vec<String> = slugs.iter().filter(|s| !out.contains_key(*s)).cloned().collect();
         if !missing.is_empty() {
             for m in ent::Entity::find()
@@ -66,7 +61,7 @@ impl Store {
     }
 
     fn entity_query(filter: &EntityFilter) -> sea_orm::Select<ent::Entity> {
-        let mut q = ent::Entity::find().filter(ent::Column::SupersededAt.is_null());
+        let mut q = ent::Entity::find().filter(visible(ent::Entity, Known::Now));
         if let Some(kind) = &filter.kind {
             q = q.filter(ent::Column::Kind.eq(kind.as_str()));
         }
@@ -98,7 +93,8 @@ impl Store {
     /// Entities whose folded name or alias contains the folded text: exact
     /// matches first, then prefixes, then other substrings; ties by name.
     /// Ranking happens in SQL, so the best matches are found however many
-    /// weaker ones there are.
+    /// weaker ones there are; it is SQL text because the rank is a `CASE`
+    /// over `LIKE ... ESCAPE` that the builder renders differently per backend.
     pub async fn search(
         &self,
         folded: &str,
@@ -125,7 +121,9 @@ impl Store {
             if table_name == "a" {
                 sql.push(" JOIN alias a ON a.entity_id = e.id");
             }
-            sql.push(" WHERE e.superseded_at IS NULL AND ")
+            sql.push(" WHERE ")
+                .visible("e", Known::Now)
+                .push(" AND ")
                 .push(table_name)
                 .push(".search_name LIKE ")
                 .bind(format!("%{escaped}%"))

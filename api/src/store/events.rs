@@ -2,6 +2,7 @@
 
 use super::{column_list, Page, Sql, Store};
 use crate::error::AppResult;
+use crate::time::Known;
 use entity::{event, participant, quantity};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use std::collections::HashMap;
@@ -23,7 +24,7 @@ column_list!(EVENT_COLUMNS, event::Entity, "e");
 
 impl Sql {
     fn event_conditions(&mut self, f: &EventFilter) -> &mut Self {
-        self.push(" WHERE e.superseded_at IS NULL");
+        self.push(" WHERE ").visible("e", Known::Now);
         if let Some(entity) = &f.entity {
             self.push(" AND EXISTS (SELECT 1 FROM participant pa WHERE pa.event_id = e.id AND pa.entity_slug = ")
                 .bind(entity.clone())
@@ -72,17 +73,6 @@ impl Store {
         let mut sql = self.sql();
         sql.push("SELECT COUNT(*) AS n FROM event e").event_conditions(f);
         self.count(sql).await
-    }
-
-    pub async fn events_by_key(&self, keys: &[String]) -> AppResult<HashMap<String, event::Model>> {
-        Ok(event::Entity::find()
-            .filter(event::Column::Key.is_in(keys.iter().cloned()))
-            .filter(event::Column::SupersededAt.is_null())
-            .all(&self.db)
-            .await?
-            .into_iter()
-            .map(|e| (e.key.clone(), e))
-            .collect())
     }
 
     pub async fn participants(&self, event_ids: &[i64]) -> AppResult<HashMap<i64, Vec<participant::Model>>> {

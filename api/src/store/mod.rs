@@ -1,9 +1,12 @@
 //! Queries through sea-orm, one module per domain. Everything SQL-shaped
 //! lives here, so it can be tested without HTTP.
 //!
-//! Queries that sea-orm's builder cannot express portably (unions, nested
-//! `EXISTS` for the valid-time rule) are written as SQL text assembled from
-//! fixed fragments, with every value bound as a parameter through [`Sql`].
+//! Lookups and simple listings use sea-orm's query builder. Queries whose
+//! shape matters to the planner (unions of index ranges, the timeline's
+//! partial-index predicates, ranked search) are written as SQL text from
+//! fixed fragments through [`Sql`], with every value bound as a parameter;
+//! each says why next to it. Both kinds take the time rules from
+//! [`entity::rules`] and their column lists from the entity definitions.
 
 pub mod articles;
 pub mod citations;
@@ -16,10 +19,13 @@ pub mod statements;
 
 use crate::error::AppResult;
 use crate::time::Known;
+use entity::Versioned;
 use sea_orm::sea_query::{Expr, PostgresQueryBuilder, QueryBuilder, SqlWriter, SqliteQueryBuilder};
 use sea_orm::{
-    DatabaseBackend, DatabaseConnection, EntityTrait, FromQueryResult, IdenStatic, Iterable, Statement, Value,
+    ColumnTrait, DatabaseBackend, DatabaseConnection, EntityTrait, FromQueryResult, IdenStatic, Iterable, QueryFilter,
+    Statement, Value,
 };
+use std::collections::HashMap;
 
 /// Handle on the database, cheap to clone.
 #[derive(Clone)]
@@ -30,6 +36,16 @@ pub struct Store {
 impl Store {
     pub fn new(db: DatabaseConnection) -> Self {
         Store { db }
+    }
+
+    /// The current version of each of these keys.
+    pub async fn current_by_key<T: Versioned>(&self, keys: &[String]) -> AppResult<HashMap<String, T::Model>> {
+        let rows = T::find()
+            .filter(T::KEY.is_in(keys.iter().cloned()))
+            .filter(entity::rules::visible(T::default(), Known::Now))
+            .all(&self.db)
+            .await?;
+        Ok(rows.into_iter().map(|r| (T::key(&r).to_owned(), r)).collect())
     }
 
     fn sql(&self) -> Sql {

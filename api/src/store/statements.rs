@@ -3,6 +3,7 @@
 use super::events::DateCursor;
 use super::{column_list, Page, Sql, Store};
 use crate::error::AppResult;
+use crate::time::Known;
 use entity::{statement, statement_about};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use std::collections::HashMap;
@@ -17,7 +18,7 @@ column_list!(STATEMENT_COLUMNS, statement::Entity, "s");
 
 impl Sql {
     fn statement_conditions(&mut self, f: &StatementFilter) -> &mut Self {
-        self.push(" WHERE s.superseded_at IS NULL");
+        self.push(" WHERE ").visible("s", Known::Now);
         if let Some(speaker) = &f.speaker {
             self.push(" AND s.speaker = ").bind(speaker.clone());
         }
@@ -49,17 +50,6 @@ impl Store {
         let mut sql = self.sql();
         sql.push("SELECT COUNT(*) AS n FROM statement s").statement_conditions(f);
         self.count(sql).await
-    }
-
-    pub async fn statements_by_key(&self, keys: &[String]) -> AppResult<HashMap<String, statement::Model>> {
-        Ok(statement::Entity::find()
-            .filter(statement::Column::Key.is_in(keys.iter().cloned()))
-            .filter(statement::Column::SupersededAt.is_null())
-            .all(&self.db)
-            .await?
-            .into_iter()
-            .map(|s| (s.key.clone(), s))
-            .collect())
     }
 
     pub async fn statement_about(&self, statement_ids: &[i64]) -> AppResult<HashMap<i64, Vec<String>>> {
