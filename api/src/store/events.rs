@@ -1,10 +1,12 @@
 //! Events: listing oldest first, participants and quantities.
 
-use super::{column_list, Page, Sql, Store};
+use super::{column_list, Page, Store};
 use crate::error::AppResult;
 use crate::time::Known;
+use entity::rules::visible;
 use entity::{event, participant, quantity};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::sea_query::Query;
+use sea_orm::{ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select};
 use std::collections::HashMap;
 
 /// Filters of an event listing; `from`/`to` are day numbers (inclusive).
@@ -22,38 +24,35 @@ pub type DateCursor = (i32, String);
 
 column_list!(EVENT_COLUMNS, event::Entity, "e");
 
-impl Sql {
-    fn event_conditions(&mut self, f: &EventFilter) -> &mut Self {
-        self.push(" WHERE ").visible("e", Known::Now);
-        if let Some(entity) = &f.entity {
-            self.push(" AND EXISTS (SELECT 1 FROM participant pa WHERE pa.event_id = e.id AND pa.entity_slug = ")
-                .bind(entity.clone())
-                .push(")");
-        }
-        if let Some(region) = &f.region {
-            self.push(" AND e.location = ").bind(region.clone());
-        }
-        if let Some(t) = &f.event_type {
-            self.push(" AND e.type = ").bind(t.clone());
-        }
-        if f.from > i32::MIN {
-            self.push(" AND e.date_latest >= ").bind(f.from);
-        }
-        if f.to < i32::MAX {
-            self.push(" AND e.date_earliest <= ").bind(f.to);
-        }
-        self
-    }
+/// `(date_earliest, key) > cursor`: keyset paging in date order, for any
+/// table with those columns (events, statements).
+pub fn after_date_cursor<C: ColumnTrait>(date: C, key: C, (day, after): &DateCursor) -> Condition {
+    Condition::any().add(date.gt(*day)).add(Condition::all().add(date.eq(*day)).add(key.gt(after.as_str())))
+}
 
-    /// `AND (date, key) > cursor` for table alias `t` with a date column `date_earliest`.
-    pub fn after_date_cursor(&mut self, t: &'static str, after: Option<&DateCursor>) -> &mut Self {
-        if let Some((day, key)) = after {
-            self.push(" AND (").push(t).push(".date_earliest > ").bind(*day);
-            self.push(" OR (").push(t).push(".date_earliest = ").bind(*day);
-            self.push(" AND ").push(t).push(".key > ").bind(key.clone()).push("))");
-        }
-        self
+fn event_query(f: &EventFilter) -> Select<event::Entity> {
+    let mut q = event::Entity::find().filter(visible(event::Entity, Known::Now));
+    if let Some(entity) = &f.entity {
+        let taking_part = Query::select()
+            .column(participant::Column::EventId)
+            .from(participant::Entity)
+            .and_where(participant::Column::EntitySlug.eq(entity.as_str()))
+            .to_owned();
+        q = q.filter(event::Column::Id.in_subquery(taking_part));
     }
+    if let Some(region) = &f.region {
+        q = q.filter(event::Column::Location.eq(region.as_str()));
+    }
+    if let Some(t) = &f.event_type {
+        q = q.filter(event::Column::EventType.eq(t.as_str()));
+    }
+    if f.from > i32::MIN {
+        q = q.filter(event::Column::DateLatest.gte(f.from));
+    }
+    if f.to < i32::MAX {
+        q = q.filter(event::Column::DateEarliest.lte(f.to));
+    }
+    q
 }
 
 impl Store {
@@ -63,16 +62,21 @@ impl Store {
         first: usize,
         after: Option<&DateCursor>,
     ) -> AppResult<Page<event::Model>> {
-        let mut sql = self.sql();
-        sql.push("SELECT ").push(&EVENT_COLUMNS).push(" FROM event e").event_conditions(f);
-        sql.after_date_cursor("e", after).push(" ORDER BY e.date_earliest, e.key LIMIT ").bind(first as i64 + 1);
-        Ok(Page::from_overfetch(self.all(sql).await?, first))
+        let mut q = event_query(f);
+        if let Some(cursor) = after {
+            q = q.filter(after_date_cursor(event::Column::DateEarliest, event::Column::Key, cursor));
+        }
+        let rows = q
+            .order_by_asc(event::Column::DateEarliest)
+            .order_by_asc(event::Column::Key)
+            .limit(first as u64 + 1)
+            .all(&self.db)
+            .await?;
+        Ok(Page::from_overfetch(rows, first))
     }
 
     pub async fn event_count(&self, f: &EventFilter) -> AppResult<u64> {
-        let mut sql = self.sql();
-        sql.push("SELECT COUNT(*) AS n FROM event e").event_conditions(f);
-        self.count(sql).await
+        Ok(event_query(f).count(&self.db).await?)
     }
 
     pub async fn participants(&self, event_ids: &[i64]) -> AppResult<HashMap<i64, Vec<participant::Model>>> {

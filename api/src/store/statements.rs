@@ -1,11 +1,13 @@
 //! Statements: listing oldest first, and the entities they are about.
 
-use super::events::DateCursor;
-use super::{column_list, Page, Sql, Store};
+use super::events::{after_date_cursor, DateCursor};
+use super::{column_list, Page, Store};
 use crate::error::AppResult;
 use crate::time::Known;
+use entity::rules::visible;
 use entity::{statement, statement_about};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::sea_query::Query;
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select};
 use std::collections::HashMap;
 
 #[derive(Debug, Clone, Default)]
@@ -16,21 +18,20 @@ pub struct StatementFilter {
 
 column_list!(STATEMENT_COLUMNS, statement::Entity, "s");
 
-impl Sql {
-    fn statement_conditions(&mut self, f: &StatementFilter) -> &mut Self {
-        self.push(" WHERE ").visible("s", Known::Now);
-        if let Some(speaker) = &f.speaker {
-            self.push(" AND s.speaker = ").bind(speaker.clone());
-        }
-        if let Some(about) = &f.about {
-            self.push(
-                " AND EXISTS (SELECT 1 FROM statement_about sa WHERE sa.statement_id = s.id AND sa.entity_slug = ",
-            )
-            .bind(about.clone())
-            .push(")");
-        }
-        self
+fn statement_query(f: &StatementFilter) -> Select<statement::Entity> {
+    let mut q = statement::Entity::find().filter(visible(statement::Entity, Known::Now));
+    if let Some(speaker) = &f.speaker {
+        q = q.filter(statement::Column::Speaker.eq(speaker.as_str()));
     }
+    if let Some(about) = &f.about {
+        let about_it = Query::select()
+            .column(statement_about::Column::StatementId)
+            .from(statement_about::Entity)
+            .and_where(statement_about::Column::EntitySlug.eq(about.as_str()))
+            .to_owned();
+        q = q.filter(statement::Column::Id.in_subquery(about_it));
+    }
+    q
 }
 
 impl Store {
@@ -40,16 +41,21 @@ impl Store {
         first: usize,
         after: Option<&DateCursor>,
     ) -> AppResult<Page<statement::Model>> {
-        let mut sql = self.sql();
-        sql.push("SELECT ").push(&STATEMENT_COLUMNS).push(" FROM statement s").statement_conditions(f);
-        sql.after_date_cursor("s", after).push(" ORDER BY s.date_earliest, s.key LIMIT ").bind(first as i64 + 1);
-        Ok(Page::from_overfetch(self.all(sql).await?, first))
+        let mut q = statement_query(f);
+        if let Some(cursor) = after {
+            q = q.filter(after_date_cursor(statement::Column::DateEarliest, statement::Column::Key, cursor));
+        }
+        let rows = q
+            .order_by_asc(statement::Column::DateEarliest)
+            .order_by_asc(statement::Column::Key)
+            .limit(first as u64 + 1)
+            .all(&self.db)
+            .await?;
+        Ok(Page::from_overfetch(rows, first))
     }
 
     pub async fn statement_count(&self, f: &StatementFilter) -> AppResult<u64> {
-        let mut sql = self.sql();
-        sql.push("SELECT COUNT(*) AS n FROM statement s").statement_conditions(f);
-        self.count(sql).await
+        Ok(statement_query(f).count(&self.db).await?)
     }
 
     pub async fn statement_about(&self, statement_ids: &[i64]) -> AppResult<HashMap<i64, Vec<String>>> {
