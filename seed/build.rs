@@ -1,5 +1,6 @@
-//! Embeds every bundle in `bundles/` so the server can seed a fresh
-//! database without depending on the working directory.
+//! Embeds every bundle in `bundles/`, and the article texts beside them, so
+//! the server can seed a fresh database without depending on the working
+//! directory.
 
 use std::fmt::Write;
 
@@ -9,16 +10,20 @@ fn main() {
     let mut files: Vec<_> = std::fs::read_dir(&dir)
         .expect("seed/bundles exists")
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml" || x == "txt"))
         .collect();
     files.sort();
-    let mut code = String::from("&[\n");
+    let mut bundles = String::from("&[\n");
+    let mut texts = String::from("&[\n");
     for f in &files {
         println!("cargo:rerun-if-changed={}", f.display());
         let name = f.file_name().and_then(|n| n.to_str()).expect("bundle names are UTF-8");
-        writeln!(code, "    ({name:?}, include_str!({:?})),", f.display().to_string()).expect("write to string");
+        let list = if name.ends_with(".toml") { &mut bundles } else { &mut texts };
+        writeln!(list, "    ({name:?}, include_str!({:?})),", f.display().to_string()).expect("write to string");
     }
-    code.push(']');
-    let out = std::path::Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR set by cargo")).join("bundled.rs");
-    std::fs::write(out, code).expect("write bundled.rs");
+    bundles.push(']');
+    texts.push(']');
+    let out = std::path::Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR set by cargo")).to_path_buf();
+    std::fs::write(out.join("bundled.rs"), bundles).expect("write bundled.rs");
+    std::fs::write(out.join("bundled_texts.rs"), texts).expect("write bundled_texts.rs");
 }

@@ -16,7 +16,7 @@ const NRC_STATUS: &str = r#"query($asOf: Date, $knownAt: DateTime) {
 
 #[tokio::test]
 async fn nato_russia_council_status_before_and_after_its_suspension() {
-    let s = TestServer::seeded().await;
+    let s = TestServer::first_article().await;
     for (as_of, expected) in [
         ("2001-12-31", None),
         ("2002-01-01", Some("ACTIVE")),
@@ -62,18 +62,18 @@ async fn nato_russia_council_status_before_and_after_its_suspension() {
 
 #[tokio::test]
 async fn known_at_before_a_correction_sees_what_was_known_then() {
-    let s = TestServer::seeded().await;
+    let s = TestServer::first_article().await;
     tokio::time::sleep(std::time::Duration::from_millis(5)).await;
     let before = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
     tokio::time::sleep(std::time::Duration::from_millis(5)).await;
 
     // A correction: the suspension is dated to the day, and the council is
     // now said to have been suspended only from 2008-08-19.
-    let (_, text) = seed::bundled()[0];
+    let (name, text) = seed::bundled()[0];
     let corrected =
         text.replacen("status = \"suspended\"\nfrom = \"2008-08\"", "status = \"suspended\"\nfrom = \"2008-08-19\"", 1);
     let corrected = corrected.replacen("from = \"2002\"\nto = \"2008-08\"", "from = \"2002\"\nto = \"2008-08-19\"", 1);
-    let valid = seed::bundle::parse("correction.toml", &corrected).expect("the correction is valid");
+    let valid = seed::parse_bundled(name, &corrected).expect("the correction is valid");
     let report = seed::load_bundle(&s.db.db, &valid, "editor").await.expect("the correction loads");
     assert_eq!(report.updated, 1);
 
@@ -97,7 +97,7 @@ async fn known_at_before_a_correction_sees_what_was_known_then() {
 
 #[tokio::test]
 async fn paging_through_all_entities_has_no_duplicate_and_no_gap() {
-    let s = TestServer::seeded().await;
+    let s = TestServer::first_article().await;
     let all = s.data("{ entities(first: 100) { totalCount edges { node { slug } } } }", json!({})).await;
     let expected = node_strings(&all["entities"], "slug");
     assert_eq!(all["entities"]["totalCount"], 20);
@@ -197,7 +197,7 @@ async fn every_node_type_round_trips_through_node_and_nodes() {
 
 #[tokio::test]
 async fn search_ranks_exact_then_prefix_then_substring_ignoring_case_and_accents() {
-    let s = TestServer::seeded().await;
+    let s = TestServer::first_article().await;
     let q = "query($t: String!, $k: EntityKind) { search(text: $t, kind: $k) { slug } }";
     let slugs = |v: &Value| -> Vec<String> {
         v["search"].as_array().expect("list").iter().map(|e| e["slug"].as_str().unwrap_or("").to_owned()).collect()
@@ -277,7 +277,7 @@ async fn errors_carry_codes_and_name_the_argument() {
 
 #[tokio::test]
 async fn entities_expose_their_relations_events_statements_and_places() {
-    let s = TestServer::seeded().await;
+    let s = TestServer::first_article().await;
     let data = s
         .data(
             r#"{
@@ -378,7 +378,7 @@ async fn timelines_merge_status_changes_events_and_statements_oldest_first() {
 
 #[tokio::test]
 async fn articles_list_the_seeded_source() {
-    let s = TestServer::seeded().await;
+    let s = TestServer::first_article().await;
     let data =
         s.data("{ articles { totalCount edges { node { title publisher url publishedAt } } } }", json!({})).await;
     assert_eq!(data["articles"]["totalCount"], 1);
@@ -558,5 +558,55 @@ async fn stored_values_no_rule_knows_are_internal_errors_not_defaults() {
     corrupt("UPDATE article SET published_at = 9223372036854775807").await;
     let response = s.post("{ articles { edges { node { publishedAt } } } }", json!({})).await;
     assert_eq!(response["errors"][0]["extensions"]["code"], "INTERNAL", "{response}");
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn the_shipped_articles_tell_each_councils_history_with_each_change_cited() {
+    let s = TestServer::seeded().await;
+    let q = r#"query($pair: [String!], $type: String, $d: Date) {
+      relations(between: $pair, type: $type, asOf: $d) { edges { node {
+        statusOn(asOf: $d) { status period { citations { article { key } } } } } } } }"#;
+    let cases = [
+        (["nato", "russia"], "council", "2005-01-01", "ACTIVE", "bbc-2008-08-19-nato-cools-relations-with-russia"),
+        (["nato", "russia"], "council", "2008-12-01", "SUSPENDED", "bbc-2008-08-19-nato-cools-relations-with-russia"),
+        (
+            ["nato", "russia"],
+            "council",
+            "2009-07-01",
+            "ACTIVE",
+            "nato-2009-06-27-nato-russia-council-foreign-ministers-meet-in-corfu",
+        ),
+        (
+            ["nato", "georgia"],
+            "commission",
+            "2008-09-01",
+            "PROPOSED",
+            "bbc-2008-08-19-nato-cools-relations-with-russia",
+        ),
+        (
+            ["nato", "georgia"],
+            "commission",
+            "2008-10-01",
+            "ACTIVE",
+            "civil-ge-2008-09-15-nato-georgia-commission-inaugurated",
+        ),
+    ];
+    for (pair, rel_type, day, status, article) in cases {
+        let data = s.data(q, json!({ "pair": pair, "type": rel_type, "d": day })).await;
+        let edges = data["relations"]["edges"].as_array().expect("edges");
+        assert_eq!(edges.len(), 1, "{pair:?} on {day}: {data}");
+        let answer = &edges[0]["node"]["statusOn"];
+        assert_eq!(answer["status"], status, "{pair:?} on {day}");
+        let cited: Vec<&str> = answer["period"]["citations"]
+            .as_array()
+            .expect("citations")
+            .iter()
+            .filter_map(|c| c["article"]["key"].as_str())
+            .collect();
+        assert_eq!(cited, [article], "{pair:?} on {day}");
+    }
+    let articles = s.data("{ articles(first: 100) { totalCount } }", json!({})).await;
+    assert_eq!(articles["articles"]["totalCount"].as_u64(), Some(seed::bundled().len() as u64));
     s.stop().await;
 }

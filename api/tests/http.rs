@@ -17,7 +17,7 @@ const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
 
 #[tokio::test]
 async fn status_codes_and_media_types_follow_graphql_over_http() {
-    let s = TestServer::seeded().await;
+    let s = TestServer::first_article().await;
     let post = |body: &'static str, accept: &'static str| {
         let s = &s;
         async move { s.request("POST", "/graphql", &[("Content-Type", "application/json"), ("Accept", accept)], body).await }
@@ -58,7 +58,7 @@ async fn status_codes_and_media_types_follow_graphql_over_http() {
 
 #[tokio::test]
 async fn get_runs_queries_with_variables_and_operation_name_but_not_mutations() {
-    let s = TestServer::seeded().await;
+    let s = TestServer::first_article().await;
     let doc = "query A($s: String!) { entity(slug: $s) { name } } query B { articles { totalCount } }";
     let path = format!("/graphql?query={}&variables={}&operationName=A", encode(doc), encode(r#"{"s":"georgia"}"#));
     let got = s.request("GET", &path, &[("Accept", "application/json")], "").await;
@@ -79,7 +79,7 @@ async fn get_runs_queries_with_variables_and_operation_name_but_not_mutations() 
 
 #[tokio::test]
 async fn the_playground_and_its_assets_are_served_from_the_binary() {
-    let s = TestServer::seeded().await;
+    let s = TestServer::first_article().await;
     for path in ["/", "/graphql"] {
         let page = s.request("GET", path, &[("Accept", "text/html,application/xhtml+xml")], "").await;
         assert_eq!(page.status, 200, "{path}");

@@ -150,6 +150,21 @@ pub fn parse_day(input: &str) -> Result<NaiveDate, EdtfError> {
     parse_single(input).map(|d| d.earliest).map_err(|reason| EdtfError::new(input, reason))
 }
 
+/// Written as its EDTF text.
+impl serde::Serialize for FuzzyDate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.edtf)
+    }
+}
+
+/// Read from EDTF text; anything that does not parse is refused.
+impl<'de> serde::Deserialize<'de> for FuzzyDate {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        FuzzyDate::parse(&text).map_err(serde::de::Error::custom)
+    }
+}
+
 fn parse_single(text: &str) -> Result<FuzzyDate, String> {
     if text.is_empty() {
         return Err("an interval end is empty".into());

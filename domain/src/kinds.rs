@@ -63,6 +63,21 @@ macro_rules! code_enum {
                 f.write_str(self.as_str())
             }
         }
+
+        /// Written as its code.
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        /// Read from its code; any other text is refused.
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let code = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+                $name::parse(&code).map_err(serde::de::Error::custom)
+            }
+        }
     };
 }
 

@@ -9,8 +9,10 @@
 //! their stable key, so a reference survives any number of corrections.
 
 pub mod alias;
+pub mod api_token;
 pub mod article;
 pub mod citation;
+pub mod contribution;
 pub mod entity;
 pub mod event;
 pub mod external_id;
@@ -21,6 +23,7 @@ pub mod revision;
 pub mod rules;
 pub mod statement;
 pub mod statement_about;
+pub mod statement_quantity;
 pub mod status_period;
 pub mod versioned;
 

@@ -8,7 +8,7 @@
 //! the columns that make it one, so that code reading or writing versions
 //! (the loader's version cycle, the store's lookups by key) is written once.
 
-use crate::{article, citation, entity, event, relation, statement, status_period};
+use crate::{article, citation, contribution, entity, event, relation, statement, status_period};
 use domain::FactKind;
 use sea_orm::EntityTrait;
 
@@ -42,7 +42,7 @@ macro_rules! recorded {
     };
 }
 
-recorded!(article, citation, entity, event, relation, statement, status_period);
+recorded!(article, citation, contribution, entity, event, relation, statement, status_period);
 
 macro_rules! versioned {
     ($module:ident, $kind:ident, $key:ident, $field:ident) => {

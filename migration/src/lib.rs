@@ -13,6 +13,8 @@ pub use sea_orm_migration::prelude::*;
 mod m20260101_000001_create_tables;
 #[rustfmt::skip]
 mod m20261128_000002_period_end_earliest;
+#[rustfmt::skip]
+mod m20261128_000003_curation;
 
 pub use m20260101_000001_create_tables::START_CLASSES;
 pub use m20261128_000002_period_end_earliest::OPEN_END_DEFAULT;
@@ -26,6 +28,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20260101_000001_create_tables::Migration),
             Box::new(m20261128_000002_period_end_earliest::Migration),
+            Box::new(m20261128_000003_curation::Migration),
         ]
     }
 }

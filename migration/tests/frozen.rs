@@ -9,6 +9,7 @@ use migration::MigratorTrait;
 const LANDED: &[(&str, u64)] = &[
     ("m20260101_000001_create_tables", 5325253368604084403),
     ("m20261128_000002_period_end_earliest", 16934105358949043533),
+    ("m20261128_000003_curation", 18243348618862415332),
 ];
 
 fn source(name: &str) -> String {

@@ -6,7 +6,7 @@
 //! (`relations[2].periods[0].from`), and a bad bundle writes nothing.
 
 use crate::facts::{
-    ArticleFact, EntityFact, EventFact, ExternalId, Participant, PeriodFact, Quantity, RelationFact, StatementFact,
+    ArticleFact, EntityPart, EventFact, ExternalId, Participant, PeriodFact, Quantity, RelationFact, StatementFact,
 };
 use chrono::{DateTime, Utc};
 use domain::edtf::FuzzyDate;
@@ -39,15 +39,20 @@ pub struct ArticleSpec {
     pub publisher: String,
     pub url: Option<String>,
     pub published_at: String,
+    /// The article's text, a file beside the bundle; when named, every
+    /// `cite` and `quote` must occur in it.
+    pub text: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct EntitySpec {
     pub slug: String,
-    pub kind: String,
-    pub category: String,
-    pub name: String,
+    /// `kind`, `category` and `name` come together; an entry with none of
+    /// them mentions an entity another article defines.
+    pub kind: Option<String>,
+    pub category: Option<String>,
+    pub name: Option<String>,
     #[serde(default)]
     pub aliases: Vec<String>,
     pub description: Option<String>,
@@ -135,6 +140,8 @@ pub struct StatementSpec {
     pub summary: String,
     #[serde(default)]
     pub about: Vec<String>,
+    #[serde(default)]
+    pub quantities: Vec<QuantitySpec>,
     pub cite: Option<String>,
 }
 
@@ -193,7 +200,12 @@ pub struct ValidBundle {
     pub file: String,
     /// The article; its `cite` is empty (an article is its own source).
     pub article: Cited<ArticleFact>,
-    pub entities: Vec<Cited<EntityFact>>,
+    /// What the article says of entities: what they are, or more names,
+    /// identifiers or descriptions of entities other articles define.
+    pub entities: Vec<Cited<EntityPart>>,
+    /// Entities the article names that other articles define: cited, not
+    /// described.
+    pub mentions: Vec<Cited<()>>,
     pub relations: Vec<RelationEntry>,
     pub events: Vec<Cited<EventFact>>,
     pub statements: Vec<Cited<StatementFact>>,
@@ -202,17 +214,31 @@ pub struct ValidBundle {
     pub external_slugs: BTreeMap<String, String>,
 }
 
-/// Reads and validates a bundle file.
+/// Reads and validates a bundle file; an article text it names is read
+/// from beside it.
 pub fn read_file(path: &Path) -> Result<ValidBundle, Problems> {
     let file = path.display().to_string();
     let text = std::fs::read_to_string(path).map_err(|e| {
         Problems(vec![Problem { file: file.clone(), place: String::new(), message: format!("cannot read: {e}") }])
     })?;
-    parse(&file, &text)
+    let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    parse_with(&file, &text, &|name: &str| {
+        // Only a plain file name beside the bundle, never a path.
+        if name.contains(['/', '\\']) || name.starts_with('.') {
+            return None;
+        }
+        std::fs::read_to_string(dir.join(name)).ok()
+    })
 }
 
-/// Parses and validates bundle text; `file` names it in problems.
+/// Parses and validates bundle text; `file` names it in problems. A bundle
+/// that names an article text is refused: use [`parse_with`].
 pub fn parse(file: &str, text: &str) -> Result<ValidBundle, Problems> {
+    parse_with(file, text, &|_: &str| None)
+}
+
+/// Parses and validates bundle text, finding a named article text with `texts`.
+pub fn parse_with(file: &str, text: &str, texts: &dyn Fn(&str) -> Option<String>) -> Result<ValidBundle, Problems> {
     let bundle: Bundle = toml::from_str(text).map_err(|e| {
         let place = e
             .span()
@@ -223,7 +249,89 @@ pub fn parse(file: &str, text: &str) -> Result<ValidBundle, Problems> {
             .unwrap_or_default();
         Problems(vec![Problem { file: file.to_owned(), place, message: e.message().to_owned() }])
     })?;
-    validate(file, bundle)
+    let article_text = match &bundle.article.text {
+        None => None,
+        Some(name) => match texts(name) {
+            Some(t) => Some(t),
+            None => {
+                return Err(Problems(vec![Problem {
+                    file: file.to_owned(),
+                    place: "article.text".into(),
+                    message: format!("the article text `{name}` is not beside the bundle"),
+                }]))
+            }
+        },
+    };
+    let valid = validate(file, bundle)?;
+    match article_text {
+        Some(t) => check_quotes(valid, &t),
+        None => Ok(valid),
+    }
+}
+
+/// Text as compared with an article: quote marks made straight, every run
+/// of white space one space.
+pub fn normalise_quotes(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut gap = false;
+    for c in text.chars() {
+        if c.is_whitespace() {
+            gap = true;
+            continue;
+        }
+        if gap && !out.is_empty() {
+            out.push(' ');
+        }
+        gap = false;
+        out.push(match c {
+            '\u{2018}' | '\u{2019}' | '\u{201a}' | '\u{201b}' | '\u{2032}' | '`' => '\'',
+            '\u{201c}' | '\u{201d}' | '\u{201e}' | '\u{201f}' | '\u{2033}' => '"',
+            other => other,
+        });
+    }
+    out
+}
+
+/// Refuses a bundle whose cites or quotes do not occur in its article.
+fn check_quotes(valid: ValidBundle, article: &str) -> Result<ValidBundle, Problems> {
+    let haystack = normalise_quotes(article);
+    let mut problems = Vec::new();
+    let mut check = |place: String, words: &str| {
+        if !haystack.contains(&normalise_quotes(words)) {
+            let shown: String = words.chars().take(60).collect();
+            problems.push(Problem {
+                file: valid.file.clone(),
+                place,
+                message: format!("`{shown}` does not occur in the article's text"),
+            });
+        }
+    };
+    for e in &valid.entities {
+        check(format!("entities (slug {}).cite", e.key), &e.cite);
+    }
+    for e in &valid.mentions {
+        check(format!("entities (slug {}).cite", e.key), &e.cite);
+    }
+    for (i, r) in valid.relations.iter().enumerate() {
+        check(format!("relations[{i}].cite"), &r.relation.cite);
+        for (j, p) in r.periods.iter().enumerate() {
+            check(format!("relations[{i}].periods[{j}].cite"), &p.cite);
+        }
+    }
+    for (i, e) in valid.events.iter().enumerate() {
+        check(format!("events[{i}].cite"), &e.cite);
+    }
+    for (i, s) in valid.statements.iter().enumerate() {
+        check(format!("statements[{i}].cite"), &s.cite);
+        if let Some(quote) = &s.fact.quote {
+            check(format!("statements[{i}].quote"), quote);
+        }
+    }
+    if problems.is_empty() {
+        Ok(valid)
+    } else {
+        Err(Problems(problems))
+    }
 }
 
 struct Checker<'a> {
@@ -265,6 +373,46 @@ impl Checker<'_> {
                 None
             }
         }
+    }
+
+    /// An article's part of an entity, with its names and identifiers checked.
+    fn entity_part(&mut self, place: &str, what: Option<(EntityKind, String, String)>, e: &EntitySpec) -> EntityPart {
+        for (j, alias) in e.aliases.iter().enumerate() {
+            self.text(&format!("{place}.aliases[{j}]"), alias);
+        }
+        for (j, x) in e.external_ids.iter().enumerate() {
+            self.text(&format!("{place}.external_ids[{j}].scheme"), &x.scheme);
+            self.text(&format!("{place}.external_ids[{j}].value"), &x.value);
+        }
+        EntityPart {
+            what,
+            aliases: e.aliases.clone(),
+            description: e.description.clone(),
+            external_ids: e
+                .external_ids
+                .iter()
+                .map(|x| ExternalId { scheme: x.scheme.clone(), value: x.value.clone(), url: x.url.clone() })
+                .collect(),
+        }
+    }
+
+    /// Figures, checked.
+    fn quantities(&mut self, place: &str, specs: &[QuantitySpec]) -> Vec<Quantity> {
+        for (j, q) in specs.iter().enumerate() {
+            self.text(&format!("{place}.quantities[{j}].what"), &q.what);
+            if !q.value.is_finite() {
+                self.add(format!("{place}.quantities[{j}].value"), "must be a finite number");
+            }
+        }
+        specs
+            .iter()
+            .map(|q| Quantity {
+                what: q.what.clone(),
+                value: q.value,
+                unit: q.unit.clone(),
+                approximate: q.approximate,
+            })
+            .collect()
     }
 
     /// A date that may be left out; `Err` when it is given but invalid
@@ -330,50 +478,47 @@ pub fn validate(file: &str, bundle: Bundle) -> Result<ValidBundle, Problems> {
     let mut refs = References { kinds: HashMap::new(), external: BTreeMap::new() };
     let mut slugs = HashSet::new();
     let mut entities = Vec::new();
+    let mut mentions = Vec::new();
     for (i, e) in bundle.entities.iter().enumerate() {
         let place = format!("entities[{i}]");
         c.key(&format!("{place}.slug"), &e.slug, &mut slugs, "slug");
-        let kind = match EntityKind::parse(&e.kind) {
+        let more = !e.aliases.is_empty() || e.description.is_some() || !e.external_ids.is_empty();
+        let (Some(kind_code), Some(category), Some(name)) = (&e.kind, &e.category, &e.name) else {
+            if e.kind.is_some() || e.category.is_some() || e.name.is_some() {
+                c.add(
+                    place.clone(),
+                    "give kind, category and name together, or leave all three out for an entity another article defines",
+                );
+            }
+            let cite = c.cite(&place, &e.cite);
+            refs.external.entry(e.slug.clone()).or_insert(format!("{place}.slug"));
+            if more {
+                entities.push(Cited { key: e.slug.clone(), cite, fact: c.entity_part(&place, None, e) });
+            } else {
+                mentions.push(Cited { key: e.slug.clone(), cite, fact: () });
+            }
+            continue;
+        };
+        let kind = match EntityKind::parse(kind_code) {
             Err(unknown) => {
                 c.add(format!("{place}.kind"), unknown.to_string());
                 None
             }
-            Ok(kind) if vocabulary::entity_category(kind, &e.category).is_none() => {
+            Ok(kind) if vocabulary::entity_category(kind, category).is_none() => {
                 c.add(
                     format!("{place}.category"),
-                    format!("unknown category `{}` for kind {} (see docs/vocabulary.md)", e.category, e.kind),
+                    format!("unknown category `{category}` for kind {kind} (see docs/vocabulary.md)"),
                 );
                 Some(kind)
             }
             Ok(kind) => Some(kind),
         };
-        c.text(&format!("{place}.name"), &e.name);
-        for (j, alias) in e.aliases.iter().enumerate() {
-            c.text(&format!("{place}.aliases[{j}]"), alias);
-        }
-        for (j, x) in e.external_ids.iter().enumerate() {
-            c.text(&format!("{place}.external_ids[{j}].scheme"), &x.scheme);
-            c.text(&format!("{place}.external_ids[{j}].value"), &x.value);
-        }
+        c.text(&format!("{place}.name"), name);
         let cite = c.cite(&place, &e.cite);
         if let Some(kind) = kind {
             refs.kinds.insert(e.slug.clone(), kind);
-            entities.push(Cited {
-                key: e.slug.clone(),
-                cite,
-                fact: EntityFact {
-                    kind,
-                    category: e.category.clone(),
-                    name: e.name.clone(),
-                    aliases: e.aliases.clone(),
-                    description: e.description.clone(),
-                    external_ids: e
-                        .external_ids
-                        .iter()
-                        .map(|x| ExternalId { scheme: x.scheme.clone(), value: x.value.clone(), url: x.url.clone() })
-                        .collect(),
-                },
-            });
+            let what = (kind, category.clone(), name.clone());
+            entities.push(Cited { key: e.slug.clone(), cite, fact: c.entity_part(&place, Some(what), e) });
         }
     }
 
@@ -461,12 +606,7 @@ pub fn validate(file: &str, bundle: Bundle) -> Result<ValidBundle, Problems> {
                 );
             }
         }
-        for (j, q) in e.quantities.iter().enumerate() {
-            c.text(&format!("{place}.quantities[{j}].what"), &q.what);
-            if !q.value.is_finite() {
-                c.add(format!("{place}.quantities[{j}].value"), "must be a finite number");
-            }
-        }
+        let quantities = c.quantities(&place, &e.quantities);
         let cite = c.cite(&place, &e.cite);
         if let (Some(t), Some(date)) = (event_type, date) {
             events.push(Cited {
@@ -484,16 +624,7 @@ pub fn validate(file: &str, bundle: Bundle) -> Result<ValidBundle, Problems> {
                         .iter()
                         .map(|p| Participant { entity: p.entity.clone(), role: p.role.clone() })
                         .collect(),
-                    quantities: e
-                        .quantities
-                        .iter()
-                        .map(|q| Quantity {
-                            what: q.what.clone(),
-                            value: q.value,
-                            unit: q.unit.clone(),
-                            approximate: q.approximate,
-                        })
-                        .collect(),
+                    quantities,
                 },
             });
         }
@@ -510,6 +641,7 @@ pub fn validate(file: &str, bundle: Bundle) -> Result<ValidBundle, Problems> {
         for (j, about) in s.about.iter().enumerate() {
             refs.check(&mut c, format!("{place}.about[{j}]"), about, None);
         }
+        let quantities = c.quantities(&place, &s.quantities);
         let cite = c.cite(&place, &s.cite);
         if let Some(date) = date {
             statements.push(Cited {
@@ -521,6 +653,7 @@ pub fn validate(file: &str, bundle: Bundle) -> Result<ValidBundle, Problems> {
                     quote: s.quote.clone(),
                     summary: s.summary.clone(),
                     about: s.about.clone(),
+                    quantities,
                 },
             });
         }
@@ -540,6 +673,7 @@ pub fn validate(file: &str, bundle: Bundle) -> Result<ValidBundle, Problems> {
                 },
             },
             entities,
+            mentions,
             relations,
             events,
             statements,

@@ -14,9 +14,10 @@ use domain::text::fold;
 use domain::{EntityKind, Status};
 use entity::{
     alias, article, entity as ent, event, external_id, participant, quantity, relation, statement, statement_about,
-    status_period, Versioned,
+    statement_quantity, status_period, Versioned,
 };
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
+use serde::{de::DeserializeOwned, Deserialize, Serialize};
 
 /// A stored value the loader cannot read back: a fault in the store, told
 /// apart from a database error.
@@ -51,6 +52,64 @@ pub trait Fact: PartialEq + Sized + Send + Sync {
 
     /// One line for the revision log.
     fn summary(&self) -> String;
+}
+
+/// A fact that several articles may describe. Each article's part is kept
+/// as its contribution; the fact is their merge, so no article's load can
+/// erase what another gave.
+///
+/// The merge rule, the same for every kind: parts are taken in order of
+/// their articles' publication (then article key), so the answer does not
+/// depend on the order articles were loaded in. A single-valued field
+/// (a name, a kind, a date) comes from the earliest article that gives it;
+/// a list (aliases, identifiers, participants, figures) is the union of all,
+/// in that order, without repeats.
+pub trait Merge: Fact + Clone {
+    /// What one article says of the fact.
+    type Part: Serialize + DeserializeOwned + Send + Sync;
+
+    /// The fact these parts make, in article order; `None` where together
+    /// they do not say enough to make one.
+    fn merge(parts: &[Self::Part]) -> Option<Self>;
+
+    /// The part an article gave to a fact recorded before parts were kept.
+    fn part_of(fact: &Self) -> Self::Part;
+
+    /// One line on a part, for the revision log.
+    fn describe(part: &Self::Part) -> String;
+}
+
+/// Facts whose every part is the whole fact as one article tells it.
+macro_rules! merge_whole {
+    ($fact:ty, |$parts:ident, $first:ident| $merged:expr) => {
+        impl Merge for $fact {
+            type Part = $fact;
+
+            fn merge($parts: &[Self]) -> Option<Self> {
+                let $first = $parts.first()?;
+                Some($merged)
+            }
+
+            fn part_of(fact: &Self) -> Self {
+                fact.clone()
+            }
+
+            fn describe(part: &Self) -> String {
+                part.summary()
+            }
+        }
+    };
+}
+
+/// The union of lists, in order, without repeats.
+fn union<T: PartialEq + Clone>(lists: impl IntoIterator<Item = impl IntoIterator<Item = T>>) -> Vec<T> {
+    let mut out: Vec<T> = Vec::new();
+    for item in lists.into_iter().flatten() {
+        if !out.contains(&item) {
+            out.push(item);
+        }
+    }
+    out
 }
 
 /// The rows owned by one version row, in insertion order.
@@ -108,7 +167,7 @@ impl Fact for ArticleFact {
 }
 
 /// An identifier of an entity in another system.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ExternalId {
     pub scheme: String,
     pub value: String,
@@ -125,6 +184,54 @@ pub struct EntityFact {
     pub aliases: Vec<String>,
     pub description: Option<String>,
     pub external_ids: Vec<ExternalId>,
+}
+
+/// What one article says of an entity: what it is (kind, category and
+/// name, together) or only more names, identifiers or a description of an
+/// entity another article defines.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EntityPart {
+    /// Kind, category code and name, given together or not at all.
+    pub what: Option<(EntityKind, String, String)>,
+    pub aliases: Vec<String>,
+    pub description: Option<String>,
+    pub external_ids: Vec<ExternalId>,
+}
+
+impl Merge for EntityFact {
+    type Part = EntityPart;
+
+    fn merge(parts: &[EntityPart]) -> Option<Self> {
+        let (kind, category, name) = parts.iter().find_map(|p| p.what.clone())?;
+        Some(EntityFact {
+            kind,
+            category,
+            name,
+            aliases: union(parts.iter().map(|p| p.aliases.clone())),
+            description: parts.iter().find_map(|p| p.description.clone()),
+            external_ids: union(parts.iter().map(|p| p.external_ids.clone())),
+        })
+    }
+
+    fn part_of(fact: &Self) -> EntityPart {
+        EntityPart {
+            what: Some((fact.kind, fact.category.clone(), fact.name.clone())),
+            aliases: fact.aliases.clone(),
+            description: fact.description.clone(),
+            external_ids: fact.external_ids.clone(),
+        }
+    }
+
+    fn describe(part: &EntityPart) -> String {
+        let mut out = match &part.what {
+            Some((kind, category, name)) => format!("{name} ({kind} {category})"),
+            None => "more on it".to_owned(),
+        };
+        if !part.aliases.is_empty() {
+            out.push_str(&format!("; also called {}", part.aliases.join(", ")));
+        }
+        out
+    }
 }
 
 impl Fact for EntityFact {
@@ -193,7 +300,7 @@ impl Fact for EntityFact {
 }
 
 /// A lasting tie between two entities (its status history is in periods).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RelationFact {
     /// A relation type code of the vocabulary.
     pub rel_type: String,
@@ -204,6 +311,8 @@ pub struct RelationFact {
     pub symmetric: bool,
     pub body: Option<String>,
 }
+
+merge_whole!(RelationFact, |parts, first| first.clone());
 
 impl Fact for RelationFact {
     type Table = relation::Entity;
@@ -288,7 +397,7 @@ impl PeriodFact {
 }
 
 /// An entity's part in an event.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Participant {
     pub entity: String,
     /// A participant role code of the vocabulary.
@@ -296,7 +405,7 @@ pub struct Participant {
 }
 
 /// A figure a source gives.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Quantity {
     pub what: String,
     pub value: f64,
@@ -305,7 +414,7 @@ pub struct Quantity {
 }
 
 /// Something that happened at a time.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EventFact {
     /// An event type code of the vocabulary.
     pub event_type: String,
@@ -318,6 +427,15 @@ pub struct EventFact {
     pub participants: Vec<Participant>,
     pub quantities: Vec<Quantity>,
 }
+
+merge_whole!(EventFact, |parts, first| EventFact {
+    summary: parts.iter().find_map(|p| p.summary.clone()),
+    cameo: parts.iter().find_map(|p| p.cameo.clone()),
+    location: parts.iter().find_map(|p| p.location.clone()),
+    participants: union(parts.iter().map(|p| p.participants.clone())),
+    quantities: union(parts.iter().map(|p| p.quantities.clone())),
+    ..first.clone()
+});
 
 impl Fact for EventFact {
     type Table = event::Entity;
@@ -390,14 +508,23 @@ impl Fact for EventFact {
 }
 
 /// Something an entity said.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StatementFact {
     pub speaker: String,
     pub date: FuzzyDate,
     pub quote: Option<String>,
     pub summary: String,
     pub about: Vec<String>,
+    /// Figures the statement gives ("up to 100 monitors").
+    pub quantities: Vec<Quantity>,
 }
+
+merge_whole!(StatementFact, |parts, first| StatementFact {
+    quote: parts.iter().find_map(|p| p.quote.clone()),
+    about: union(parts.iter().map(|p| p.about.clone())),
+    quantities: union(parts.iter().map(|p| p.quantities.clone())),
+    ..first.clone()
+});
 
 impl Fact for StatementFact {
     type Table = statement::Entity;
@@ -410,12 +537,23 @@ impl Fact for StatementFact {
             row.id,
         )
         .await?;
+        let qs = children::<statement_quantity::Entity>(
+            db,
+            statement_quantity::Column::StatementId,
+            statement_quantity::Column::Id,
+            row.id,
+        )
+        .await?;
         Ok(StatementFact {
             speaker: row.speaker.clone(),
             date: stored_date(&row.date_edtf)?,
             quote: row.quote.clone(),
             summary: row.summary.clone(),
             about: about.into_iter().map(|a| a.entity_slug).collect(),
+            quantities: qs
+                .into_iter()
+                .map(|q| Quantity { what: q.what, value: q.value, unit: q.unit, approximate: q.approximate })
+                .collect(),
         })
     }
 
@@ -438,6 +576,18 @@ impl Fact for StatementFact {
             statement_about::Entity::insert_many(self.about.iter().map(|a| statement_about::ActiveModel {
                 statement_id: Set(row.last_insert_id),
                 entity_slug: Set(a.clone()),
+                ..Default::default()
+            }))
+            .exec(db)
+            .await?;
+        }
+        if !self.quantities.is_empty() {
+            statement_quantity::Entity::insert_many(self.quantities.iter().map(|q| statement_quantity::ActiveModel {
+                statement_id: Set(row.last_insert_id),
+                what: Set(q.what.clone()),
+                value: Set(q.value),
+                unit: Set(q.unit.clone()),
+                approximate: Set(q.approximate),
                 ..Default::default()
             }))
             .exec(db)

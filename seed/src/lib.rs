@@ -14,11 +14,22 @@ pub mod load;
 pub mod synth;
 
 pub use bundle::{Problem, Problems, ValidBundle};
-pub use load::{load_bundle, LoadError, LoadReport};
+pub use load::{apply, ingest, load_bundle, Edit, LoadError, LoadReport, Warning};
 
 /// The bundles shipped in `seed/bundles/`, as (file name, text), in name order.
 pub fn bundled() -> &'static [(&'static str, &'static str)] {
     include!(concat!(env!("OUT_DIR"), "/bundled.rs"))
+}
+
+/// The article texts shipped beside the bundles, as (file name, text).
+pub fn bundled_texts() -> &'static [(&'static str, &'static str)] {
+    include!(concat!(env!("OUT_DIR"), "/bundled_texts.rs"))
+}
+
+/// Parses and validates a shipped bundle, with the article text it names.
+pub fn parse_bundled(name: &str, text: &str) -> Result<ValidBundle, Problems> {
+    let texts = |wanted: &str| bundled_texts().iter().find(|(n, _)| *n == wanted).map(|(_, t)| (*t).to_owned());
+    bundle::parse_with(&format!("seed/bundles/{name}"), text, &texts)
 }
 
 /// Loads every shipped bundle when the database holds no article yet.
@@ -30,7 +41,7 @@ pub async fn seed_if_empty(db: &sea_orm::DatabaseConnection) -> Result<usize, Lo
     }
     let mut loaded = 0;
     for (name, text) in bundled() {
-        let valid = bundle::parse(&format!("seed/bundles/{name}"), text).map_err(LoadError::Invalid)?;
+        let valid = parse_bundled(name, text).map_err(LoadError::Invalid)?;
         load_bundle(db, &valid, "seed").await?;
         loaded += 1;
     }

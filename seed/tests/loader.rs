@@ -4,7 +4,6 @@
 
 use entity::{citation, revision, status_period};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Statement};
-use seed::bundle::parse;
 use seed::{load_bundle, LoadError};
 use testkit::TestDb;
 
@@ -47,7 +46,7 @@ async fn row_counts(t: &TestDb) -> Vec<(String, i64)> {
 }
 
 async fn load_text(t: &TestDb, file: &str, text: &str) -> Result<seed::LoadReport, LoadError> {
-    let valid = parse(file, text).map_err(LoadError::Invalid)?;
+    let valid = seed::parse_bundled(file, text).map_err(LoadError::Invalid)?;
     load_bundle(&t.db, &valid, "test").await
 }
 

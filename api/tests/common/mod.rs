@@ -45,6 +45,16 @@ impl TestServer {
         TestServer::start(db).await
     }
 
+    /// A server over a database holding only the first article's bundle,
+    /// for tests that check what that one article says.
+    pub async fn first_article() -> TestServer {
+        let db = TestDb::new().await.expect("test database");
+        let (name, text) = seed::bundled()[0];
+        let valid = seed::parse_bundled(name, text).expect("the first bundle is valid");
+        seed::load_bundle(&db.db, &valid, "seed").await.expect("the first bundle loads");
+        TestServer::start(db).await
+    }
+
     /// A server over the given database.
     pub async fn start(db: TestDb) -> TestServer {
         let statements = Arc::new(AtomicUsize::new(0));
