@@ -14,7 +14,26 @@ pub enum Command {
     Serve(Config),
     /// Print the schema in SDL and exit.
     PrintSchema,
+    /// Manage write tokens in the database at this URL.
+    Token {
+        database_url: String,
+        action: TokenAction,
+    },
     Help,
+}
+
+/// What `api token` does.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TokenAction {
+    /// Make a token; its secret is printed once, on the last line.
+    Create {
+        name: String,
+        scope: crate::auth::Scope,
+    },
+    List,
+    Revoke {
+        name: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -31,6 +50,9 @@ pub struct Config {
 
 pub const USAGE: &str = "usage: api [--database-url URL] [--listen ADDR] [--max-connections N] [--no-seed]
        api schema      print the GraphQL schema (SDL)
+       api [--database-url URL] token create --name NAME --scope read|write|admin
+       api [--database-url URL] token list
+       api [--database-url URL] token revoke --name NAME
 
 environment: DATABASE_URL (default an SQLite file kb.sqlite), KB_LISTEN (default 127.0.0.1:8000),
              KB_MAX_CONNECTIONS (default 16), KB_SEED (default true), RUST_LOG (default info)";
@@ -54,6 +76,10 @@ impl Command {
             let mut value = |name: &str| args.next().ok_or_else(|| format!("{name} needs a value"));
             match arg.as_str() {
                 "schema" => return Ok(Command::PrintSchema),
+                "token" => {
+                    let action = TokenAction::parse(args.by_ref())?;
+                    return Ok(Command::Token { database_url, action });
+                }
                 "-h" | "--help" => return Ok(Command::Help),
                 "--database-url" => database_url = value("--database-url")?,
                 "--listen" => listen = value("--listen")?,
@@ -76,6 +102,32 @@ impl Command {
             return Err(format!("database URL must start with postgres:// or sqlite:, not `{database_url}`"));
         }
         Ok(Command::Serve(Config { database_url, listen, max_connections, seed }))
+    }
+}
+
+impl TokenAction {
+    fn parse(mut args: impl Iterator<Item = String>) -> Result<TokenAction, String> {
+        let verb = args.next().ok_or_else(|| format!("token needs create, list or revoke\n{USAGE}"))?;
+        let (mut name, mut scope) = (None, None);
+        while let Some(arg) = args.next() {
+            match arg.as_str() {
+                "--name" => name = Some(args.next().ok_or("--name needs a value")?),
+                "--scope" => scope = Some(args.next().ok_or("--scope needs a value")?),
+                other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
+            }
+        }
+        match verb.as_str() {
+            "create" => {
+                let name = name.ok_or("token create needs --name")?;
+                let scope = scope.ok_or("token create needs --scope read, write or admin")?;
+                let scope = crate::auth::Scope::parse(&scope)
+                    .ok_or_else(|| format!("scope `{scope}` is not read, write or admin"))?;
+                Ok(TokenAction::Create { name, scope })
+            }
+            "list" => Ok(TokenAction::List),
+            "revoke" => Ok(TokenAction::Revoke { name: name.ok_or("token revoke needs --name")? }),
+            other => Err(format!("token needs create, list or revoke, not `{other}`")),
+        }
     }
 }
 
@@ -120,5 +172,15 @@ mod tests {
         assert!(parse(&["--max-connections", "0"], &[]).unwrap_err().contains("1 to 1000"));
         assert!(parse(&["--bogus"], &[]).unwrap_err().contains("unknown argument"));
         assert_eq!(parse(&["schema"], &[]).unwrap(), Command::PrintSchema);
+        assert!(parse(&["token", "create", "--name", "ann"], &[]).unwrap_err().contains("--scope"));
+        assert!(parse(&["token", "create", "--name", "ann", "--scope", "root"], &[]).unwrap_err().contains("root"));
+        assert_eq!(
+            parse(&["--database-url", "sqlite://x.db", "token", "create", "--name", "ann", "--scope", "write"], &[])
+                .unwrap(),
+            Command::Token {
+                database_url: "sqlite://x.db".into(),
+                action: TokenAction::Create { name: "ann".into(), scope: crate::auth::Scope::Write }
+            }
+        );
     }
 }

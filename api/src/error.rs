@@ -17,6 +17,16 @@ pub enum AppError {
     BadInput(String),
     /// A named thing does not exist (`NOT_FOUND`).
     NotFound(String),
+    /// A bundle or edit with every problem found, each with its place
+    /// (`BAD_USER_INPUT`, the problems in `extensions.problems`).
+    Invalid(Vec<(String, String)>),
+    /// No token, or one that is wrong or revoked (`UNAUTHENTICATED`).
+    Unauthenticated(String),
+    /// The token lacks the scope (`FORBIDDEN`).
+    Forbidden(String),
+    /// The change was based on a revision that is no longer the latest
+    /// (`CONFLICT`, the latest revision's ID in `extensions.latestRevision`).
+    Conflict { message: String, latest: Option<String> },
     /// Anything that is the server's fault (`INTERNAL`).
     Internal(String),
 }
@@ -31,17 +41,29 @@ impl AppError {
     }
 
     /// What the client is told.
-    pub fn message(&self) -> &str {
+    pub fn message(&self) -> String {
         match self {
-            AppError::BadInput(m) | AppError::NotFound(m) => m,
-            AppError::Internal(_) => "internal error",
+            AppError::BadInput(m)
+            | AppError::NotFound(m)
+            | AppError::Unauthenticated(m)
+            | AppError::Forbidden(m)
+            | AppError::Conflict { message: m, .. } => m.clone(),
+            AppError::Invalid(problems) => match problems.as_slice() {
+                [(place, message)] if place.is_empty() => message.clone(),
+                [(place, message)] => format!("{place}: {message}"),
+                many => format!("{} problems; each is in extensions.problems", many.len()),
+            },
+            AppError::Internal(_) => "internal error".to_owned(),
         }
     }
 
     pub fn code(&self) -> &'static str {
         match self {
-            AppError::BadInput(_) => "BAD_USER_INPUT",
+            AppError::BadInput(_) | AppError::Invalid(_) => "BAD_USER_INPUT",
             AppError::NotFound(_) => "NOT_FOUND",
+            AppError::Unauthenticated(_) => "UNAUTHENTICATED",
+            AppError::Forbidden(_) => "FORBIDDEN",
+            AppError::Conflict { .. } => "CONFLICT",
             AppError::Internal(_) => "INTERNAL",
         }
     }
@@ -59,7 +81,28 @@ impl From<AppError> for async_graphql::Error {
             tracing::error!(error = %detail, "internal error while resolving a request");
         }
         let code = e.code();
-        async_graphql::Error::new(e.message()).extend_with(|_, ext| ext.set("code", code))
+        async_graphql::Error::new(e.message()).extend_with(|_, ext| {
+            ext.set("code", code);
+            match &e {
+                AppError::Invalid(problems) => {
+                    let list: Vec<async_graphql::Value> = problems
+                        .iter()
+                        .map(|(place, message)| {
+                            let mut item = async_graphql::indexmap::IndexMap::new();
+                            item.insert(async_graphql::Name::new("place"), async_graphql::Value::from(place.as_str()));
+                            item.insert(
+                                async_graphql::Name::new("message"),
+                                async_graphql::Value::from(message.as_str()),
+                            );
+                            async_graphql::Value::Object(item)
+                        })
+                        .collect();
+                    ext.set("problems", list);
+                }
+                AppError::Conflict { latest: Some(latest), .. } => ext.set("latestRevision", latest.as_str()),
+                _ => {}
+            }
+        })
     }
 }
 

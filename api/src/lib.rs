@@ -4,6 +4,8 @@
 //! seeding the bundled articles into an empty one), then serves the API on
 //! the given listener until `shutdown` completes. Tests start it on port 0.
 
+pub mod auth;
+pub mod changes;
 pub mod config;
 pub mod error;
 pub mod graphql;

@@ -1,6 +1,6 @@
 //! `api`: parse the configuration and call [`api::run`]; nothing else.
 
-use api::config::{Command, USAGE};
+use api::config::{Command, TokenAction, USAGE};
 use std::process::ExitCode;
 
 #[tokio::main]
@@ -21,6 +21,7 @@ async fn main() -> ExitCode {
             print!("{}", api::graphql::build_schema().sdl());
             return ExitCode::SUCCESS;
         }
+        Command::Token { database_url, action } => return token(&database_url, action).await,
         Command::Serve(config) => config,
     };
     api::init_tracing();
@@ -35,6 +36,44 @@ async fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("{e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `api token ...`: make, list or revoke write tokens.
+async fn token(database_url: &str, action: TokenAction) -> ExitCode {
+    let db = match seed::db::open(database_url, 1).await {
+        Ok(db) => db,
+        Err(e) => {
+            eprintln!("cannot open the database: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let done = match action {
+        TokenAction::Create { name, scope } => api::auth::create(&db, &name, scope).await.map(|made| {
+            println!("token `{}` with scope {} made; its secret is shown only now:", made.row.name, scope.as_str());
+            println!("{}", made.secret);
+        }),
+        TokenAction::List => api::auth::list(&db).await.map(|tokens| {
+            for t in tokens {
+                let state = if t.revoked_at.is_some() { "revoked" } else { "valid" };
+                println!("{}\t{}\t{}", t.name, t.scope, state);
+            }
+        }),
+        TokenAction::Revoke { name } => api::auth::revoke(&db, &name).await.and_then(|found| {
+            if found {
+                println!("token `{name}` revoked");
+                Ok(())
+            } else {
+                Err(api::error::AppError::not_found(format!("no valid token is called `{name}`")))
+            }
+        }),
+    };
+    match done {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("{}", e.message());
             ExitCode::FAILURE
         }
     }

@@ -1,5 +1,6 @@
-//! HTTP: the axum router, GraphQL over HTTP, the embedded playground,
-//! health, and graceful shutdown.
+//! HTTP: the axum router, GraphQL over HTTP and over WebSocket
+//! (subscriptions, graphql-transport-ws), the embedded playground, health,
+//! and graceful shutdown.
 //!
 //! GraphQL requests follow the GraphQL-over-HTTP specification: POST with
 //! `application/json`, GET for queries only, responses in
@@ -7,10 +8,16 @@
 //! status 400 for requests that fail to parse or validate, or in
 //! `application/json` with status 200.
 
-use crate::graphql::{build_schema, request_loader, AppSchema};
+use crate::auth::Credentials;
+use crate::changes::ChangeFeed;
+use crate::graphql::{build_schema, request_loader, stream_loader, AppSchema};
 use crate::store::Store;
+use async_graphql::http::ALL_WEBSOCKET_PROTOCOLS;
 use async_graphql::{parser::types::OperationType, Request, Response, ServerError, Variables};
+use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
 use axum::body::Bytes;
+use axum::extract::ws::WebSocketUpgrade;
+use axum::extract::FromRequestParts;
 use axum::extract::{Query as UrlQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{Html, IntoResponse};
@@ -27,6 +34,7 @@ use tracing::Instrument;
 struct AppState {
     schema: AppSchema,
     store: Store,
+    feed: ChangeFeed,
 }
 
 const PLAYGROUND: &str = include_str!("../assets/playground/index.html");
@@ -48,9 +56,11 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
 const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
 const JSON: &str = "application/json";
 
-/// The router over a store.
+/// The router over a store. Call it inside the runtime: on PostgreSQL it
+/// starts listening for changes.
 pub fn router(store: Store) -> Router {
-    let state = AppState { schema: build_schema(), store };
+    let feed = ChangeFeed::start(store.clone());
+    let state = AppState { schema: build_schema(), store, feed };
     Router::new()
         .route("/", get(playground))
         .route("/graphql", get(graphql_get).post(graphql_post))
@@ -131,11 +141,44 @@ fn request_error(status: StatusCode, media: &'static str, code: &str, message: &
     (status, [(header::CONTENT_TYPE, HeaderValue::from_static(media))], body.to_string()).into_response()
 }
 
-async fn graphql_get(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    UrlQuery(raw): UrlQuery<HashMap<String, String>>,
-) -> axum::response::Response {
+fn is_websocket(headers: &HeaderMap) -> bool {
+    headers.get(header::UPGRADE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.eq_ignore_ascii_case("websocket"))
+}
+
+/// Subscriptions: GraphQL over a WebSocket on `/graphql`.
+async fn subscribe(state: AppState, mut parts: axum::http::request::Parts) -> axum::response::Response {
+    let upgrade = match WebSocketUpgrade::from_request_parts(&mut parts, &state).await {
+        Ok(upgrade) => upgrade,
+        Err(rejection) => return rejection.into_response(),
+    };
+    let protocol = match GraphQLProtocol::from_request_parts(&mut parts, &state).await {
+        Ok(protocol) => protocol,
+        Err(status) => {
+            return request_error(status, JSON, "BAD_REQUEST", "use the graphql-transport-ws WebSocket subprotocol")
+        }
+    };
+    let mut data = async_graphql::Data::default();
+    data.insert(stream_loader(state.store.clone()));
+    data.insert(state.feed.clone());
+    data.insert(Credentials::from_header(parts.headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok())));
+    let schema = state.schema.clone();
+    upgrade
+        .protocols(ALL_WEBSOCKET_PROTOCOLS)
+        .on_upgrade(move |socket| GraphQLWebSocket::new(socket, schema, protocol).with_data(data).serve())
+}
+
+async fn graphql_get(State(state): State<AppState>, request: axum::extract::Request) -> axum::response::Response {
+    let (parts, _) = request.into_parts();
+    if is_websocket(&parts.headers) {
+        return subscribe(state, parts).await;
+    }
+    let headers = parts.headers;
+    let raw: HashMap<String, String> = match UrlQuery::try_from_uri(&parts.uri) {
+        Ok(UrlQuery(raw)) => raw,
+        Err(_) => {
+            return request_error(StatusCode::BAD_REQUEST, JSON, "BAD_REQUEST", "the query string does not parse")
+        }
+    };
     if !raw.contains_key("query") && wants_html(&headers) {
         return playground().await.into_response();
     }
@@ -167,7 +210,7 @@ async fn graphql_get(
             }
         }
     }
-    execute(&state, params, media, Method::GET).await
+    execute(&state, params, media, Method::GET, &headers).await
 }
 
 async fn graphql_post(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> axum::response::Response {
@@ -199,7 +242,7 @@ async fn graphql_post(State(state): State<AppState>, headers: HeaderMap, body: B
             )
         }
     };
-    execute(&state, params, media, Method::POST).await
+    execute(&state, params, media, Method::POST, &headers).await
 }
 
 async fn execute(
@@ -207,6 +250,7 @@ async fn execute(
     params: GraphqlParams,
     media: &'static str,
     method: Method,
+    headers: &HeaderMap,
 ) -> axum::response::Response {
     let Some(query) = params.query.filter(|q| !q.trim().is_empty()) else {
         return request_error(StatusCode::BAD_REQUEST, media, "BAD_REQUEST", "the request has no `query`");
@@ -246,7 +290,8 @@ async fn execute(
             return response;
         }
     }
-    let request = request.data(request_loader(state.store.clone()));
+    let credentials = Credentials::from_header(headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()));
+    let request = request.data(request_loader(state.store.clone())).data(state.feed.clone()).data(credentials);
     let span = tracing::info_span!("graphql", operation = %operation);
     let started = Instant::now();
     let response: Response = state.schema.execute(request).instrument(span.clone()).await;

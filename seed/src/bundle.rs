@@ -683,6 +683,26 @@ pub fn validate(file: &str, bundle: Bundle) -> Result<ValidBundle, Problems> {
     }
 }
 
+/// Checks facts a curator sends without a bundle, as a bundle's would be
+/// checked (places name them as in a bundle: `entities[0].name`). The
+/// facts are cited to an article the edit names, so none is given here.
+pub fn validate_entries(
+    entities: Vec<EntitySpec>,
+    relations: Vec<RelationSpec>,
+    events: Vec<EventSpec>,
+    statements: Vec<StatementSpec>,
+) -> Result<ValidBundle, Problems> {
+    let article = ArticleSpec {
+        key: "edit".into(),
+        title: "edit".into(),
+        publisher: "edit".into(),
+        url: None,
+        published_at: "1970-01-01T00:00:00Z".into(),
+        text: None,
+    };
+    validate("edit", Bundle { article, entities, relations, events, statements })
+}
+
 /// The bundle files at these paths: files as given, folders searched for
 /// `*.toml` (not recursively), in name order.
 pub fn collect_files(paths: &[PathBuf]) -> std::io::Result<Vec<PathBuf>> {

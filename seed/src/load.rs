@@ -130,11 +130,31 @@ pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction,
     }
 }
 
+/// The PostgreSQL channel on which every committed write names its
+/// revisions, `first,last` (writers take turns, so they are a range).
+pub const CHANGES_CHANNEL: &str = "kb_revisions";
+
 /// Ends a write: commits its result unless `dry_run` or it failed, in which
-/// case nothing is left behind.
-async fn finish<T>(txn: DatabaseTransaction, dry_run: bool, result: Result<T, LoadError>) -> Result<T, LoadError> {
+/// case nothing is left behind. On PostgreSQL a committed write notifies
+/// [`CHANGES_CHANNEL`], delivered to listeners in every process at commit.
+async fn finish(
+    txn: DatabaseTransaction,
+    dry_run: bool,
+    result: Result<LoadReport, LoadError>,
+) -> Result<LoadReport, LoadError> {
     match result {
         Ok(value) if !dry_run => {
+            let backend = txn.get_database_backend();
+            if let (DatabaseBackend::Postgres, Some(first), Some(last)) =
+                (backend, value.revisions.first(), value.revisions.last())
+            {
+                txn.execute_raw(sea_orm::Statement::from_sql_and_values(
+                    backend,
+                    "SELECT pg_notify($1, $2)",
+                    [CHANGES_CHANNEL.into(), format!("{first},{last}").into()],
+                ))
+                .await?;
+            }
             txn.commit().await?;
             Ok(value)
         }
@@ -285,7 +305,17 @@ async fn apply_edit<C: ConnectionTrait>(
     let mut w = Writer { db, now, author, article_key: article.unwrap_or_default(), report: LoadReport::default() };
     match edit {
         Edit::Entity { fact, .. } => {
-            w.contribute::<EntityFact>(fact).await?;
+            if fact.fact.what.is_none() {
+                w.check_slugs(&[&fact.key]).await?;
+            }
+            let (_, after) = w.contribute::<EntityFact>(fact).await?;
+            if after.is_none() {
+                let message = format!(
+                    "with this part no article says what `{}` is any more: give kind, category and name",
+                    fact.key
+                );
+                return Err(invalid("edit", "input", message));
+            }
             w.cite(FactKind::Entity, &fact.key, &fact.cite).await?;
         }
         Edit::Relation { fact, .. } => {

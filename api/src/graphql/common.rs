@@ -187,6 +187,16 @@ pub struct Revision(pub revision::Model);
 
 #[Object]
 impl Revision {
+    /// opaque; names this revision in expectedRevision
+    async fn id(&self) -> async_graphql::ID {
+        super::ids::encode(super::ids::IdKind::Revision, &self.0.id.to_string())
+    }
+    /// the fact it changed, as it stands now (null where it is no longer current)
+    async fn subject(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<super::Node>> {
+        let kind = domain::FactKind::parse(&self.0.subject_kind)
+            .map_err(|e| AppError::Internal(format!("revision {} names {e}", self.0.id)))?;
+        Ok(super::node_of(ctx, kind, self.0.subject_key.clone()).await?)
+    }
     async fn recorded_at(&self) -> async_graphql::Result<DateTime> {
         Ok(DateTime::from_micros(self.0.recorded_at)?)
     }

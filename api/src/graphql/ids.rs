@@ -13,6 +13,8 @@ pub enum IdKind {
     Event,
     Statement,
     Article,
+    /// A revision: names the state a change was based on (`expectedRevision`).
+    Revision,
 }
 
 impl IdKind {
@@ -23,7 +25,30 @@ impl IdKind {
             IdKind::Event => "Event",
             IdKind::Statement => "Statement",
             IdKind::Article => "Article",
+            IdKind::Revision => "Revision",
         }
+    }
+}
+
+/// The fact kind an ID of this kind names, if it names a fact.
+pub fn fact_kind(kind: IdKind) -> Option<domain::FactKind> {
+    match kind {
+        IdKind::Entity => Some(domain::FactKind::Entity),
+        IdKind::Relation => Some(domain::FactKind::Relation),
+        IdKind::Event => Some(domain::FactKind::Event),
+        IdKind::Statement => Some(domain::FactKind::Statement),
+        IdKind::Article => Some(domain::FactKind::Article),
+        IdKind::Revision => None,
+    }
+}
+
+/// Decodes an ID that must name a revision; its number.
+pub fn decode_revision(argument: &str, id: &str) -> AppResult<i64> {
+    match decode(id)? {
+        (IdKind::Revision, number) => {
+            number.parse().map_err(|_| AppError::bad_input(format!("{argument}: not a revision ID issued by this API")))
+        }
+        _ => Err(AppError::bad_input(format!("{argument}: not a revision ID issued by this API"))),
     }
 }
 
@@ -33,11 +58,12 @@ pub fn encode(kind: IdKind, key: &str) -> async_graphql::ID {
 
 /// Decodes an ID; a malformed one is a `BAD_USER_INPUT` error.
 pub fn decode(id: &str) -> AppResult<(IdKind, String)> {
-    let bad = || AppError::bad_input(format!("id: `{id}` is not an ID issued by this API"));
+    let shown: String = id.chars().take(40).collect();
+    let bad = || AppError::bad_input(format!("id: `{shown}` is not an ID issued by this API"));
     let bytes = URL_SAFE_NO_PAD.decode(id).map_err(|_| bad())?;
     let text = String::from_utf8(bytes).map_err(|_| bad())?;
     let (tag, key) = text.split_once(':').ok_or_else(bad)?;
-    let kind = [IdKind::Entity, IdKind::Relation, IdKind::Event, IdKind::Statement, IdKind::Article]
+    let kind = [IdKind::Entity, IdKind::Relation, IdKind::Event, IdKind::Statement, IdKind::Article, IdKind::Revision]
         .into_iter()
         .find(|k| k.tag() == tag)
         .ok_or_else(bad)?;

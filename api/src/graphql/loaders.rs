@@ -5,7 +5,7 @@
 use crate::error::AppError;
 use crate::store::Store;
 use crate::time::Known;
-use async_graphql::dataloader::Loader;
+use async_graphql::dataloader::{CacheFactory, CacheStorage, HashMapCache, Loader, NoCache};
 use entity::{
     article, citation, entity as ent, event, external_id, participant, quantity, relation, revision, statement,
     status_period,
@@ -14,7 +14,27 @@ use std::collections::HashMap;
 use std::hash::Hash;
 
 /// The per-request loader: batches, and caches what one request has loaded.
-pub type Loaders = async_graphql::dataloader::DataLoader<Batch, async_graphql::dataloader::HashMapCache>;
+pub type Loaders = async_graphql::dataloader::DataLoader<Batch, RequestCache>;
+
+/// A request keeps what it loaded; a subscription, whose answers stream over
+/// a long time, keeps nothing, so every change is read as it stands.
+pub struct RequestCache {
+    pub keep: bool,
+}
+
+impl CacheFactory for RequestCache {
+    fn create<K, V>(&self) -> Box<dyn CacheStorage<Key = K, Value = V>>
+    where
+        K: Send + Sync + Clone + Eq + Hash + 'static,
+        V: Send + Sync + Clone + 'static,
+    {
+        if self.keep {
+            HashMapCache::default().create()
+        } else {
+            NoCache.create()
+        }
+    }
+}
 
 /// The batch loader behind every per-request `DataLoader`.
 pub struct Batch {

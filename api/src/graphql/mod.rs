@@ -4,6 +4,7 @@
 
 pub mod article;
 pub mod common;
+pub mod curation;
 pub mod entity;
 pub mod event;
 pub mod history;
@@ -18,8 +19,8 @@ use self::common::{load, store};
 use self::entity::{Entity, EntityKind};
 use self::event::{list_events, Event, EventConnection};
 use self::history::{timeline, TimelineEntry};
-use self::ids::{decode, IdKind};
-use self::loaders::{ArticleByKey, Batch, EventByKey, Loaders, RelationByKey, StatementByKey};
+use self::ids::decode;
+use self::loaders::{ArticleByKey, Batch, EventByKey, Loaders, RelationByKey, RequestCache, StatementByKey};
 use self::relation::{list_relations, time_args, Certainty, Relation, RelationConnection, RelationStatus};
 use self::scalars::{text, Date, DateTime};
 use self::statement::{list_statements, Statement, StatementConnection};
@@ -30,10 +31,12 @@ use crate::store::relations::RelationFilter;
 use crate::store::statements::StatementFilter;
 use crate::store::Store;
 use crate::time::{as_of_day, day_range, Known};
-use async_graphql::dataloader::{DataLoader, HashMapCache};
-use async_graphql::{Context, EmptyMutation, EmptySubscription, Interface, Object, Schema, ID};
+use async_graphql::dataloader::DataLoader;
+use async_graphql::{Context, Interface, Object, Schema, ID};
 
-pub type AppSchema = Schema<Query, EmptyMutation, EmptySubscription>;
+pub use self::curation::{Mutation, Subscription};
+
+pub type AppSchema = Schema<Query, Mutation, Subscription>;
 
 /// Deepest query accepted: deep enough for timelines of relations of entities.
 pub const MAX_DEPTH: usize = 16;
@@ -44,7 +47,7 @@ pub const MAX_PATH_DEPTH: i32 = 6;
 
 /// Builds the schema. Per-request data (the DataLoader) is added by the server.
 pub fn build_schema() -> AppSchema {
-    Schema::build(Query, EmptyMutation, EmptySubscription)
+    Schema::build(Query, Mutation, Subscription)
         .register_output_type::<Entity>()
         .register_output_type::<Node>()
         .limit_depth(MAX_DEPTH)
@@ -52,9 +55,15 @@ pub fn build_schema() -> AppSchema {
         .finish()
 }
 
-/// The per-request loader for a store.
+/// The per-request loader for a store: it caches what one request read.
 pub fn request_loader(store: Store) -> Loaders {
-    DataLoader::with_cache(Batch { store }, tokio::spawn, HashMapCache::default())
+    DataLoader::with_cache(Batch { store }, tokio::spawn, RequestCache { keep: true })
+        .delay(std::time::Duration::from_micros(500))
+}
+
+/// The loader of a subscription: it batches but keeps nothing.
+pub fn stream_loader(store: Store) -> Loaders {
+    DataLoader::with_cache(Batch { store }, tokio::spawn, RequestCache { keep: false })
         .delay(std::time::Duration::from_micros(500))
 }
 
@@ -83,12 +92,22 @@ impl From<Entity> for Node {
 
 async fn node_by_id(ctx: &Context<'_>, id: &str) -> AppResult<Option<Node>> {
     let (kind, key) = decode(id)?;
+    match ids::fact_kind(kind) {
+        Some(kind) => node_of(ctx, kind, key).await,
+        None => Ok(None),
+    }
+}
+
+/// The current version of a fact, as a node; `None` where it is not current.
+pub async fn node_of(ctx: &Context<'_>, kind: domain::FactKind, key: String) -> AppResult<Option<Node>> {
+    use domain::FactKind as K;
     Ok(match kind {
-        IdKind::Entity => Entity::load(ctx, &key).await?.map(Node::from),
-        IdKind::Relation => load(ctx, RelationByKey(key, Known::Now)).await?.map(|r| Node::Relation(Relation(r))),
-        IdKind::Event => load(ctx, EventByKey(key)).await?.map(|e| Node::Event(Event(e))),
-        IdKind::Statement => load(ctx, StatementByKey(key)).await?.map(|s| Node::Statement(Statement(s))),
-        IdKind::Article => load(ctx, ArticleByKey(key)).await?.map(|a| Node::Article(Article(a))),
+        K::Entity => Entity::load(ctx, &key).await?.map(Node::from),
+        K::Relation => load(ctx, RelationByKey(key, Known::Now)).await?.map(|r| Node::Relation(Relation(r))),
+        K::Event => load(ctx, EventByKey(key)).await?.map(|e| Node::Event(Event(e))),
+        K::Statement => load(ctx, StatementByKey(key)).await?.map(|s| Node::Statement(Statement(s))),
+        K::Article => load(ctx, ArticleByKey(key)).await?.map(|a| Node::Article(Article(a))),
+        K::Period => None,
     })
 }
 
