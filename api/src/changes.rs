@@ -46,13 +46,22 @@ pub struct ChangeFeed {
 }
 
 impl ChangeFeed {
-    /// A feed over the store; on PostgreSQL it starts listening at once.
-    pub fn start(store: Store) -> ChangeFeed {
+    /// A feed over the store. On PostgreSQL it is listening when this
+    /// returns (if the database answers), so no write committed afterwards
+    /// is missed.
+    pub async fn start(store: Store) -> ChangeFeed {
         let (sender, _) = broadcast::channel(BACKLOG);
         let listener = match store.db.get_database_backend() {
             DatabaseBackend::Postgres => {
+                let first = match connect(&store).await {
+                    Ok(listener) => Some(listener),
+                    Err(e) => {
+                        tracing::warn!(error = %e, "change listener cannot connect yet; retrying");
+                        None
+                    }
+                };
                 let (store, sender) = (store.clone(), sender.clone());
-                Some(Arc::new(Listener(tokio::spawn(listen(store, sender)))))
+                Some(Arc::new(Listener(tokio::spawn(listen(store, sender, first)))))
             }
             _ => None,
         };
@@ -77,20 +86,39 @@ impl ChangeFeed {
     }
 }
 
+type Error = Box<dyn std::error::Error + Send + Sync>;
+
+/// A connection listening on PostgreSQL's channel.
+async fn connect(store: &Store) -> Result<sqlx::postgres::PgListener, Error> {
+    let pool = store.db.get_postgres_connection_pool();
+    let mut listener = sqlx::postgres::PgListener::connect_with(pool).await?;
+    listener.listen(seed::load::CHANGES_CHANNEL).await?;
+    Ok(listener)
+}
+
 /// Follows PostgreSQL's channel, reconnecting after a failure.
-async fn listen(store: Store, sender: broadcast::Sender<Arc<Change>>) {
+async fn listen(store: Store, sender: broadcast::Sender<Arc<Change>>, mut first: Option<sqlx::postgres::PgListener>) {
     loop {
-        if let Err(e) = follow(&store, &sender).await {
+        let listener = match first.take() {
+            Some(listener) => Ok(listener),
+            None => connect(&store).await,
+        };
+        let result = match listener {
+            Ok(listener) => follow(&store, &sender, listener).await,
+            Err(e) => Err(e),
+        };
+        if let Err(e) = result {
             tracing::warn!(error = %e, "change listener lost its connection; reconnecting");
         }
         tokio::time::sleep(std::time::Duration::from_secs(1)).await;
     }
 }
 
-async fn follow(store: &Store, sender: &broadcast::Sender<Arc<Change>>) -> Result<(), Box<dyn std::error::Error>> {
-    let pool = store.db.get_postgres_connection_pool();
-    let mut listener = sqlx::postgres::PgListener::connect_with(pool).await?;
-    listener.listen(seed::load::CHANGES_CHANNEL).await?;
+async fn follow(
+    store: &Store,
+    sender: &broadcast::Sender<Arc<Change>>,
+    mut listener: sqlx::postgres::PgListener,
+) -> Result<(), Error> {
     loop {
         let notice = listener.recv().await?;
         let range = notice.payload().split_once(',').and_then(|(a, b)| Some((a.parse().ok()?, b.parse().ok()?)));

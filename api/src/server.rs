@@ -56,10 +56,8 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
 const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
 const JSON: &str = "application/json";
 
-/// The router over a store. Call it inside the runtime: on PostgreSQL it
-/// starts listening for changes.
-pub fn router(store: Store) -> Router {
-    let feed = ChangeFeed::start(store.clone());
+/// The router over a store and its change feed.
+pub fn router(store: Store, feed: ChangeFeed) -> Router {
     let state = AppState { schema: build_schema(), store, feed };
     Router::new()
         .route("/", get(playground))
@@ -76,7 +74,8 @@ pub async fn serve(
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(store)).with_graceful_shutdown(shutdown).await
+    let feed = ChangeFeed::start(store.clone()).await;
+    axum::serve(listener, router(store, feed)).with_graceful_shutdown(shutdown).await
 }
 
 async fn playground() -> impl IntoResponse {

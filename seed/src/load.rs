@@ -868,8 +868,8 @@ impl<C: ConnectionTrait> Writer<'_, C> {
     }
 
     /// A curator's status change: every open period of the relation that
-    /// starts before the new one ends where it starts, and the new period,
-    /// cited to the edit's article, is open.
+    /// starts no later than the new one ends where it starts, and the new
+    /// period, cited to the edit's article, is open.
     async fn status_change(&mut self, relation_key: &str, period: &Cited<PeriodFact>) -> Result<(), LoadError> {
         let Some(rel) = current::<relation::Entity>(self.db, relation_key).await? else {
             return Err(invalid("edit", "relation", format!("no current relation has the key `{relation_key}`")));
@@ -880,11 +880,12 @@ impl<C: ConnectionTrait> Writer<'_, C> {
         let ends = (rel.source.as_str(), rel.target.as_str());
         let open = self.current_periods(relation_key).await?;
         let cites = self.period_citations(&open).await?;
+        // The ended periods keep their own articles' citations: they are
+        // still those articles' periods, and a reload of one restores it.
         for p in open.iter().filter(|p| p.to_edtf.is_none() && p.from_earliest <= start.earliest_day()) {
             let mut ended = PeriodFact::read(p)?;
             ended.to = Some(start.clone());
-            let id = self.rewrite_period(p, ended.row(relation_key, ends, self.now), &cites).await?;
-            self.insert_citation(self.article_key, FactKind::Period, &id.to_string(), Some(&period.cite)).await?;
+            self.rewrite_period(p, ended.row(relation_key, ends, self.now), &cites).await?;
         }
         let row = status_period::Entity::insert(period.fact.row(relation_key, ends, self.now)).exec(self.db).await?;
         self.insert_citation(self.article_key, FactKind::Period, &row.last_insert_id.to_string(), Some(&period.cite))

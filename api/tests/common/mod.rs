@@ -91,6 +91,44 @@ impl TestServer {
 
     /// Sends one HTTP/1.1 request and reads the whole response.
     pub async fn request(&self, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> HttpResponse {
+        Client { addr: self.addr }.request(method, path, headers, body).await
+    }
+
+    /// POSTs a query with variables; returns the JSON response (data and errors).
+    pub async fn post(&self, query: &str, variables: Value) -> Value {
+        let body = json!({ "query": query, "variables": variables }).to_string();
+        let response = self.request("POST", "/graphql", &[("Content-Type", "application/json")], &body).await;
+        assert_eq!(response.status, 200, "{}", response.body);
+        response.json()
+    }
+
+    /// POSTs a query that must succeed; returns `data`.
+    pub async fn data(&self, query: &str, variables: Value) -> Value {
+        let response = self.post(query, variables).await;
+        assert!(response.get("errors").is_none(), "unexpected errors on {}: {response}", self.db.backend());
+        response["data"].clone()
+    }
+
+    /// POSTs a query that must fail; returns the first error's code and message.
+    pub async fn error(&self, query: &str, variables: Value) -> (String, String) {
+        let response = self.post(query, variables).await;
+        let error = &response["errors"][0];
+        assert!(error.is_object(), "expected an error, got {response}");
+        (
+            error["extensions"]["code"].as_str().unwrap_or("<no code>").to_owned(),
+            error["message"].as_str().unwrap_or_default().to_owned(),
+        )
+    }
+}
+
+/// A minimal HTTP/1.1 client for one server address.
+pub struct Client {
+    pub addr: SocketAddr,
+}
+
+impl Client {
+    /// Sends one HTTP/1.1 request and reads the whole response.
+    pub async fn request(&self, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> HttpResponse {
         let mut stream = tokio::net::TcpStream::connect(self.addr).await.expect("connect");
         let mut head = format!(
             "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\nContent-Length: {}\r\n",
@@ -121,32 +159,65 @@ impl TestServer {
         };
         HttpResponse { status, headers, body }
     }
+}
 
-    /// POSTs a query with variables; returns the JSON response (data and errors).
-    pub async fn post(&self, query: &str, variables: Value) -> Value {
-        let body = json!({ "query": query, "variables": variables }).to_string();
-        let response = self.request("POST", "/graphql", &[("Content-Type", "application/json")], &body).await;
-        assert_eq!(response.status, 200, "{}", response.body);
-        response.json()
+/// The real `api` binary serving a database, in a process of its own.
+pub struct Process {
+    pub addr: SocketAddr,
+    child: tokio::process::Child,
+}
+
+impl Process {
+    /// Starts the binary on a free port over the database at `url` (not
+    /// seeding it) and waits until it serves.
+    pub async fn start(url: &str) -> Process {
+        use tokio::io::AsyncBufReadExt;
+        let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_api"))
+            .args(["--database-url", url, "--listen", "127.0.0.1:0", "--no-seed"])
+            .env("RUST_LOG", "info")
+            .stdout(std::process::Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("the api binary starts");
+        let stdout = child.stdout.take().expect("stdout is piped");
+        let mut lines = tokio::io::BufReader::new(stdout).lines();
+        let addr = tokio::time::timeout(std::time::Duration::from_secs(30), async {
+            while let Some(line) = lines.next_line().await.expect("read the log") {
+                let plain = strip_ansi(&line);
+                if let Some(rest) = plain.split("address=").nth(1) {
+                    return rest.split_whitespace().next().and_then(|a| a.parse().ok());
+                }
+            }
+            None
+        })
+        .await
+        .expect("the server says where it serves within 30 s")
+        .expect("an address in the log");
+        // Keep draining the log so the process never blocks on a full pipe.
+        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+        Process { addr, child }
     }
 
-    /// POSTs a query that must succeed; returns `data`.
-    pub async fn data(&self, query: &str, variables: Value) -> Value {
-        let response = self.post(query, variables).await;
-        assert!(response.get("errors").is_none(), "unexpected errors on {}: {response}", self.db.backend());
-        response["data"].clone()
+    pub async fn stop(&mut self) {
+        let _ = self.child.kill().await;
     }
+}
 
-    /// POSTs a query that must fail; returns the first error's code and message.
-    pub async fn error(&self, query: &str, variables: Value) -> (String, String) {
-        let response = self.post(query, variables).await;
-        let error = &response["errors"][0];
-        assert!(error.is_object(), "expected an error, got {response}");
-        (
-            error["extensions"]["code"].as_str().unwrap_or("<no code>").to_owned(),
-            error["message"].as_str().unwrap_or_default().to_owned(),
-        )
+fn strip_ansi(line: &str) -> String {
+    let mut out = String::new();
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            for c in chars.by_ref() {
+                if c.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
     }
+    out
 }
 
 fn dechunk(body: &str) -> String {
