@@ -608,5 +608,17 @@ async fn the_shipped_articles_tell_each_councils_history_with_each_change_cited(
     }
     let articles = s.data("{ articles(first: 100) { totalCount } }", json!({})).await;
     assert_eq!(articles["articles"]["totalCount"].as_u64(), Some(seed::bundled().len() as u64));
+    // Statements carry the figures they state.
+    let osce = s.data(r#"{ statements(speaker: "osce", first: 100) { edges { node { quantities { what value unit approximate } } } } }"#, json!({})).await;
+    let figures: Vec<&Value> = osce["statements"]["edges"]
+        .as_array()
+        .expect("edges")
+        .iter()
+        .flat_map(|e| e["node"]["quantities"].as_array().expect("quantities"))
+        .collect();
+    assert_eq!(
+        figures,
+        [&json!({ "what": "additional monitors", "value": 100.0, "unit": "person", "approximate": true })]
+    );
     s.stop().await;
 }

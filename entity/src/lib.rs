@@ -27,4 +27,4 @@ pub mod statement_quantity;
 pub mod status_period;
 pub mod versioned;
 
-pub use versioned::{Recorded, Versioned};
+pub use versioned::{Owned, Recorded, Versioned};

@@ -8,7 +8,10 @@
 //! the columns that make it one, so that code reading or writing versions
 //! (the loader's version cycle, the store's lookups by key) is written once.
 
-use crate::{article, citation, contribution, entity, event, relation, statement, status_period};
+use crate::{
+    alias, article, citation, contribution, entity, event, external_id, participant, quantity, relation, statement,
+    statement_about, statement_quantity, status_period,
+};
 use domain::FactKind;
 use sea_orm::EntityTrait;
 
@@ -66,3 +69,37 @@ versioned!(entity, Entity, Slug, slug);
 versioned!(relation, Relation, Key, key);
 versioned!(event, Event, Key, key);
 versioned!(statement, Statement, Key, key);
+
+/// A table of rows owned by one version row of a fact (an entity's aliases,
+/// an event's participants): they are written with that row and never
+/// change, so they are versioned with it.
+pub trait Owned: EntityTrait {
+    /// The column naming the owning row.
+    const PARENT: Self::Column;
+    const ID: Self::Column;
+
+    /// The owning row of a row.
+    fn parent(row: &Self::Model) -> i64;
+}
+
+macro_rules! owned {
+    ($($module:ident . $parent:ident => $column:ident),+ $(,)?) => {
+        $(impl Owned for $module::Entity {
+            const PARENT: $module::Column = $module::Column::$column;
+            const ID: $module::Column = $module::Column::Id;
+
+            fn parent(row: &$module::Model) -> i64 {
+                row.$parent
+            }
+        })+
+    };
+}
+
+owned!(
+    alias.entity_id => EntityId,
+    external_id.entity_id => EntityId,
+    participant.event_id => EventId,
+    quantity.event_id => EventId,
+    statement_about.statement_id => StatementId,
+    statement_quantity.statement_id => StatementId,
+);

@@ -14,7 +14,7 @@ use domain::text::fold;
 use domain::{EntityKind, Status};
 use entity::{
     alias, article, entity as ent, event, external_id, participant, quantity, relation, statement, statement_about,
-    statement_quantity, status_period, Versioned,
+    statement_quantity, status_period, Owned, Versioned,
 };
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
@@ -113,13 +113,8 @@ fn union<T: PartialEq + Clone>(lists: impl IntoIterator<Item = impl IntoIterator
 }
 
 /// The rows owned by one version row, in insertion order.
-async fn children<E: EntityTrait>(
-    db: &impl ConnectionTrait,
-    parent: E::Column,
-    id: E::Column,
-    parent_id: i64,
-) -> Result<Vec<E::Model>, DbErr> {
-    E::find().filter(parent.eq(parent_id)).order_by_asc(id).all(db).await
+async fn children<E: Owned>(db: &impl ConnectionTrait, parent_id: i64) -> Result<Vec<E::Model>, DbErr> {
+    E::find().filter(E::PARENT.eq(parent_id)).order_by_asc(E::ID).all(db).await
 }
 
 /// A published source.
@@ -239,9 +234,8 @@ impl Fact for EntityFact {
 
     async fn read(db: &impl ConnectionTrait, row: &ent::Model) -> Result<Self, DbErr> {
         let kind = EntityKind::parse(&row.kind).map_err(corrupt)?;
-        let aliases = children::<alias::Entity>(db, alias::Column::EntityId, alias::Column::Id, row.id).await?;
-        let ids =
-            children::<external_id::Entity>(db, external_id::Column::EntityId, external_id::Column::Id, row.id).await?;
+        let aliases = children::<alias::Entity>(db, row.id).await?;
+        let ids = children::<external_id::Entity>(db, row.id).await?;
         Ok(EntityFact {
             kind,
             category: row.category.clone(),
@@ -413,6 +407,37 @@ pub struct Quantity {
     pub approximate: bool,
 }
 
+/// Figures read back from either table of figures.
+macro_rules! quantity_from {
+    ($($table:ident),+) => {
+        $(impl From<$table::Model> for Quantity {
+            fn from(q: $table::Model) -> Quantity {
+                Quantity { what: q.what, value: q.value, unit: q.unit, approximate: q.approximate }
+            }
+        })+
+    };
+}
+
+quantity_from!(quantity, statement_quantity);
+
+/// Writes figures owned by the version row `$id` of their fact.
+macro_rules! quantities {
+    ($table:ident, $parent:ident, $id:expr, $quantities:expr, $db:expr) => {
+        if !$quantities.is_empty() {
+            $table::Entity::insert_many($quantities.iter().map(|q| $table::ActiveModel {
+                $parent: Set($id),
+                what: Set(q.what.clone()),
+                value: Set(q.value),
+                unit: Set(q.unit.clone()),
+                approximate: Set(q.approximate),
+                ..Default::default()
+            }))
+            .exec($db)
+            .await?;
+        }
+    };
+}
+
 /// Something that happened at a time.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EventFact {
@@ -441,9 +466,8 @@ impl Fact for EventFact {
     type Table = event::Entity;
 
     async fn read(db: &impl ConnectionTrait, row: &event::Model) -> Result<Self, DbErr> {
-        let parts =
-            children::<participant::Entity>(db, participant::Column::EventId, participant::Column::Id, row.id).await?;
-        let qs = children::<quantity::Entity>(db, quantity::Column::EventId, quantity::Column::Id, row.id).await?;
+        let parts = children::<participant::Entity>(db, row.id).await?;
+        let qs = children::<quantity::Entity>(db, row.id).await?;
         Ok(EventFact {
             event_type: row.event_type.clone(),
             cameo: row.cameo_code.clone(),
@@ -452,10 +476,7 @@ impl Fact for EventFact {
             date: stored_date(&row.date_edtf)?,
             location: row.location.clone(),
             participants: parts.into_iter().map(|p| Participant { entity: p.entity_slug, role: p.role }).collect(),
-            quantities: qs
-                .into_iter()
-                .map(|q| Quantity { what: q.what, value: q.value, unit: q.unit, approximate: q.approximate })
-                .collect(),
+            quantities: qs.into_iter().map(Quantity::from).collect(),
         })
     }
 
@@ -487,18 +508,7 @@ impl Fact for EventFact {
             .exec(db)
             .await?;
         }
-        if !self.quantities.is_empty() {
-            quantity::Entity::insert_many(self.quantities.iter().map(|q| quantity::ActiveModel {
-                event_id: Set(id),
-                what: Set(q.what.clone()),
-                value: Set(q.value),
-                unit: Set(q.unit.clone()),
-                approximate: Set(q.approximate),
-                ..Default::default()
-            }))
-            .exec(db)
-            .await?;
-        }
+        quantities!(quantity, event_id, id, &self.quantities, db);
         Ok(())
     }
 
@@ -530,30 +540,15 @@ impl Fact for StatementFact {
     type Table = statement::Entity;
 
     async fn read(db: &impl ConnectionTrait, row: &statement::Model) -> Result<Self, DbErr> {
-        let about = children::<statement_about::Entity>(
-            db,
-            statement_about::Column::StatementId,
-            statement_about::Column::Id,
-            row.id,
-        )
-        .await?;
-        let qs = children::<statement_quantity::Entity>(
-            db,
-            statement_quantity::Column::StatementId,
-            statement_quantity::Column::Id,
-            row.id,
-        )
-        .await?;
+        let about = children::<statement_about::Entity>(db, row.id).await?;
+        let qs = children::<statement_quantity::Entity>(db, row.id).await?;
         Ok(StatementFact {
             speaker: row.speaker.clone(),
             date: stored_date(&row.date_edtf)?,
             quote: row.quote.clone(),
             summary: row.summary.clone(),
             about: about.into_iter().map(|a| a.entity_slug).collect(),
-            quantities: qs
-                .into_iter()
-                .map(|q| Quantity { what: q.what, value: q.value, unit: q.unit, approximate: q.approximate })
-                .collect(),
+            quantities: qs.into_iter().map(Quantity::from).collect(),
         })
     }
 
@@ -581,18 +576,7 @@ impl Fact for StatementFact {
             .exec(db)
             .await?;
         }
-        if !self.quantities.is_empty() {
-            statement_quantity::Entity::insert_many(self.quantities.iter().map(|q| statement_quantity::ActiveModel {
-                statement_id: Set(row.last_insert_id),
-                what: Set(q.what.clone()),
-                value: Set(q.value),
-                unit: Set(q.unit.clone()),
-                approximate: Set(q.approximate),
-                ..Default::default()
-            }))
-            .exec(db)
-            .await?;
-        }
+        quantities!(statement_quantity, statement_id, row.last_insert_id, &self.quantities, db);
         Ok(())
     }
 

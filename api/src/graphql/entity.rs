@@ -5,7 +5,7 @@ use super::common::{citations, load, store, Revision};
 use super::event::{list_events, EventConnection};
 use super::history::{timeline, TimelineEntry};
 use super::ids::{encode, IdKind};
-use super::loaders::{AliasesOf, CitationsOf, EntityBySlug, ExternalIdsOf, RevisionsOf};
+use super::loaders::{CitationsOf, EntityBySlug, OwnedBy, RevisionsOf};
 use super::relation::{list_relations, Certainty, RelationConnection, RelationStatus};
 use super::scalars::{text, Date, DateTime};
 use super::statement::{list_statements, StatementConnection};
@@ -221,14 +221,15 @@ macro_rules! entity_type {
             }
             /// other names it goes by in sources (Nato, Moscow for the Russian government, ...)
             async fn aliases(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<String>> {
-                Ok(load(ctx, AliasesOf(self.0 .0.id)).await?.unwrap_or_default())
+                let rows = load(ctx, OwnedBy::<entity::alias::Entity>::new(self.0 .0.id)).await?;
+                Ok(rows.unwrap_or_default().into_iter().map(|a| a.name).collect())
             }
             async fn description(&self, _ctx: &Context<'_>) -> async_graphql::Result<Option<String>> {
                 Ok(self.0 .0.description.clone())
             }
             /// identifiers in other systems (wikidata Q7184, iso-3166 GE, ...)
             async fn external_ids(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ExternalId>> {
-                let rows = load(ctx, ExternalIdsOf(self.0 .0.id)).await?.unwrap_or_default();
+                let rows = load(ctx, OwnedBy::<entity::external_id::Entity>::new(self.0 .0.id)).await?.unwrap_or_default();
                 Ok(rows.into_iter().map(|x| ExternalId { scheme: x.scheme, value: x.value, url: x.url }).collect())
             }
             /// relations with this entity at either end that hold at asOf, as recorded at knownAt

@@ -6,7 +6,7 @@ use super::common::{
 };
 use super::entity::{Entity, Region};
 use super::ids::{encode, IdKind};
-use super::loaders::{CitationsOf, ParticipantsOf, QuantitiesOf};
+use super::loaders::{CitationsOf, OwnedBy};
 use crate::error::AppResult;
 use crate::store::events::{DateCursor, EventFilter};
 use crate::time::Known;
@@ -47,7 +47,7 @@ impl Event {
         })
     }
     async fn participants(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Participant>> {
-        let rows = load(ctx, ParticipantsOf(self.0.id)).await?.unwrap_or_default();
+        let rows = load(ctx, OwnedBy::<entity::participant::Entity>::new(self.0.id)).await?.unwrap_or_default();
         let slugs: Vec<String> = rows.iter().map(|p| p.entity_slug.clone()).collect();
         let entities = Entity::load_many(ctx, &slugs).await?;
         let mut out = Vec::new();
@@ -60,11 +60,8 @@ impl Event {
     }
     /// figures the source gives (prisoners released: 15, observers: 20)
     async fn quantities(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Quantity>> {
-        let rows = load(ctx, QuantitiesOf(self.0.id)).await?.unwrap_or_default();
-        Ok(rows
-            .into_iter()
-            .map(|q| Quantity { what: q.what, value: q.value, unit: q.unit, approximate: q.approximate })
-            .collect())
+        let rows = load(ctx, OwnedBy::<entity::quantity::Entity>::new(self.0.id)).await?.unwrap_or_default();
+        Ok(rows.into_iter().map(Quantity::from).collect())
     }
     async fn citations(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Citation>> {
         Ok(citations(load(ctx, CitationsOf("event", self.0.key.clone(), Known::Now)).await?))
@@ -86,6 +83,19 @@ pub struct Quantity {
     /// the source gives it as a bound or an estimate (up to 100, about 35 km)
     pub approximate: bool,
 }
+
+/// Figures read from either table of figures.
+macro_rules! quantity_from {
+    ($($table:ident),+) => {
+        $(impl From<entity::$table::Model> for Quantity {
+            fn from(q: entity::$table::Model) -> Quantity {
+                Quantity { what: q.what, value: q.value, unit: q.unit, approximate: q.approximate }
+            }
+        })+
+    };
+}
+
+quantity_from!(quantity, statement_quantity);
 
 impl From<event::Model> for Event {
     fn from(row: event::Model) -> Self {

@@ -6,12 +6,10 @@ use crate::error::AppError;
 use crate::store::Store;
 use crate::time::Known;
 use async_graphql::dataloader::{CacheFactory, CacheStorage, HashMapCache, Loader, NoCache};
-use entity::{
-    article, citation, entity as ent, event, external_id, participant, quantity, relation, revision, statement,
-    status_period,
-};
+use entity::{article, citation, entity as ent, event, relation, revision, statement, status_period, Owned};
 use std::collections::HashMap;
 use std::hash::Hash;
+use std::marker::PhantomData;
 
 /// The per-request loader: batches, and caches what one request has loaded.
 pub type Loaders = async_graphql::dataloader::DataLoader<Batch, RequestCache>;
@@ -43,10 +41,6 @@ pub struct Batch {
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct EntityBySlug(pub String);
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct AliasesOf(pub i64);
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct ExternalIdsOf(pub i64);
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct RelationByKey(pub String, pub Known);
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -60,14 +54,38 @@ pub struct ArticleByKey(pub String);
 pub struct EventByKey(pub String);
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct StatementByKey(pub String);
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct ParticipantsOf(pub i64);
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct QuantitiesOf(pub i64);
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct AboutOf(pub i64);
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct RevisionsOf(pub &'static str, pub String);
+
+/// The rows of table `E` owned by one version row (an entity's aliases, an
+/// event's participants, ...), loaded for many rows at once.
+pub struct OwnedBy<E>(pub i64, PhantomData<E>);
+
+impl<E> OwnedBy<E> {
+    pub fn new(parent: i64) -> Self {
+        OwnedBy(parent, PhantomData)
+    }
+}
+
+impl<E> Clone for OwnedBy<E> {
+    fn clone(&self) -> Self {
+        OwnedBy::new(self.0)
+    }
+}
+
+impl<E> PartialEq for OwnedBy<E> {
+    fn eq(&self, other: &Self) -> bool {
+        self.0 == other.0
+    }
+}
+
+impl<E> Eq for OwnedBy<E> {}
+
+impl<E> Hash for OwnedBy<E> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.0.hash(state);
+    }
+}
 
 /// Groups keys by a part they share (record time, fact kind) so each group is one query.
 fn groups<K: Clone, G: Hash + Eq>(keys: &[K], group: impl Fn(&K) -> G) -> HashMap<G, Vec<K>> {
@@ -109,26 +127,6 @@ impl Loader<EntityBySlug> for Batch {
         let slugs: Vec<String> = keys.iter().map(|k| k.0.clone()).collect();
         let mut found = self.store.entities_by_slug(&slugs).await?;
         Ok(rekey(keys.to_vec(), &mut found, |k| k.0.clone()).into_iter().collect())
-    }
-}
-
-impl Loader<AliasesOf> for Batch {
-    type Value = Vec<String>;
-    type Error = AppError;
-    async fn load(&self, keys: &[AliasesOf]) -> Result<HashMap<AliasesOf, Vec<String>>, AppError> {
-        let ids: Vec<i64> = keys.iter().map(|k| k.0).collect();
-        let mut found = self.store.aliases(&ids).await?;
-        Ok(rekey_lists(keys.to_vec(), &mut found, |k| k.0))
-    }
-}
-
-impl Loader<ExternalIdsOf> for Batch {
-    type Value = Vec<external_id::Model>;
-    type Error = AppError;
-    async fn load(&self, keys: &[ExternalIdsOf]) -> Result<HashMap<ExternalIdsOf, Self::Value>, AppError> {
-        let ids: Vec<i64> = keys.iter().map(|k| k.0).collect();
-        let mut found = self.store.external_ids(&ids).await?;
-        Ok(rekey_lists(keys.to_vec(), &mut found, |k| k.0))
     }
 }
 
@@ -204,32 +202,16 @@ impl Loader<StatementByKey> for Batch {
     }
 }
 
-impl Loader<ParticipantsOf> for Batch {
-    type Value = Vec<participant::Model>;
+impl<E> Loader<OwnedBy<E>> for Batch
+where
+    E: Owned + Send + Sync + 'static,
+    E::Model: Send + Sync + Clone + 'static,
+{
+    type Value = Vec<E::Model>;
     type Error = AppError;
-    async fn load(&self, keys: &[ParticipantsOf]) -> Result<HashMap<ParticipantsOf, Self::Value>, AppError> {
+    async fn load(&self, keys: &[OwnedBy<E>]) -> Result<HashMap<OwnedBy<E>, Self::Value>, AppError> {
         let ids: Vec<i64> = keys.iter().map(|k| k.0).collect();
-        let mut found = self.store.participants(&ids).await?;
-        Ok(rekey_lists(keys.to_vec(), &mut found, |k| k.0))
-    }
-}
-
-impl Loader<QuantitiesOf> for Batch {
-    type Value = Vec<quantity::Model>;
-    type Error = AppError;
-    async fn load(&self, keys: &[QuantitiesOf]) -> Result<HashMap<QuantitiesOf, Self::Value>, AppError> {
-        let ids: Vec<i64> = keys.iter().map(|k| k.0).collect();
-        let mut found = self.store.quantities(&ids).await?;
-        Ok(rekey_lists(keys.to_vec(), &mut found, |k| k.0))
-    }
-}
-
-impl Loader<AboutOf> for Batch {
-    type Value = Vec<String>;
-    type Error = AppError;
-    async fn load(&self, keys: &[AboutOf]) -> Result<HashMap<AboutOf, Self::Value>, AppError> {
-        let ids: Vec<i64> = keys.iter().map(|k| k.0).collect();
-        let mut found = self.store.statement_about(&ids).await?;
+        let mut found = self.store.owned::<E>(&ids).await?;
         Ok(rekey_lists(keys.to_vec(), &mut found, |k| k.0))
     }
 }

@@ -209,8 +209,9 @@ pub fn time_args(as_of: &Option<Date>, known: &Option<DateTime>) -> AppResult<(i
 /// longer than the loader's delay; this keeps the number of queries fixed.
 async fn prime(ctx: &Context<'_>, rows: &[relation::Model], known: Known) -> AppResult<()> {
     use super::common::prefetch;
-    use super::loaders::{AliasesOf, ArticleByKey, EntityBySlug, ExternalIdsOf};
+    use super::loaders::{ArticleByKey, EntityBySlug, OwnedBy};
     use async_graphql::futures_util::future::try_join3;
+    use entity::{alias, external_id};
     if rows.is_empty() {
         return Ok(());
     }
@@ -253,10 +254,10 @@ async fn prime(ctx: &Context<'_>, rows: &[relation::Model], known: Known) -> App
         try_join3(prefetch(ctx, slugs), prefetch(ctx, period_keys), prefetch(ctx, cite_keys)).await?;
 
     let entity_ids: Vec<i64> = entities.values().map(|e| e.id).collect();
-    let alias_keys: Vec<AliasesOf> =
-        if want_aliases { entity_ids.iter().map(|id| AliasesOf(*id)).collect() } else { Vec::new() };
-    let id_keys: Vec<ExternalIdsOf> =
-        if want_ids { entity_ids.iter().map(|id| ExternalIdsOf(*id)).collect() } else { Vec::new() };
+    let alias_keys: Vec<OwnedBy<alias::Entity>> =
+        if want_aliases { entity_ids.iter().map(|id| OwnedBy::new(*id)).collect() } else { Vec::new() };
+    let id_keys: Vec<OwnedBy<external_id::Entity>> =
+        if want_ids { entity_ids.iter().map(|id| OwnedBy::new(*id)).collect() } else { Vec::new() };
     let period_cite_keys: Vec<CitationsOf> = if want_period_cites {
         periods.values().flatten().map(|p| CitationsOf("period", p.id.to_string(), known)).collect()
     } else {

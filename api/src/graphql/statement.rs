@@ -2,9 +2,9 @@
 
 use super::common::{citations, connection, encode_cursor, load, store, Citation, FuzzyDate, PageSize};
 use super::entity::Entity;
-use super::event::date_cursor;
+use super::event::{date_cursor, Quantity};
 use super::ids::{encode, IdKind};
-use super::loaders::{AboutOf, CitationsOf};
+use super::loaders::{CitationsOf, OwnedBy};
 use crate::error::AppResult;
 use crate::store::statements::StatementFilter;
 use crate::time::Known;
@@ -34,8 +34,14 @@ impl Statement {
         &self.0.summary
     }
     async fn about(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Entity>> {
-        let slugs = load(ctx, AboutOf(self.0.id)).await?.unwrap_or_default();
+        let rows = load(ctx, OwnedBy::<entity::statement_about::Entity>::new(self.0.id)).await?.unwrap_or_default();
+        let slugs: Vec<String> = rows.into_iter().map(|a| a.entity_slug).collect();
         Ok(Entity::load_many(ctx, &slugs).await?)
+    }
+    /// figures the statement gives (up to 100 monitors)
+    async fn quantities(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Quantity>> {
+        let rows = load(ctx, OwnedBy::<entity::statement_quantity::Entity>::new(self.0.id)).await?.unwrap_or_default();
+        Ok(rows.into_iter().map(Quantity::from).collect())
     }
     async fn citations(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Citation>> {
         Ok(citations(load(ctx, CitationsOf("statement", self.0.key.clone(), Known::Now)).await?))

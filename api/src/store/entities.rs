@@ -3,8 +3,8 @@
 use super::{Page, Store};
 use crate::error::AppResult;
 use crate::time::Known;
+use entity::entity as ent;
 use entity::rules::visible;
-use entity::{alias, entity as ent, external_id};
 use sea_orm::{ColumnTrait, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 use std::collections::HashMap;
 
@@ -30,32 +30,6 @@ impl Store {
             {
                 out.insert(m.slug.clone(), m);
             }
-        }
-        Ok(out)
-    }
-
-    pub async fn aliases(&self, entity_ids: &[i64]) -> AppResult<HashMap<i64, Vec<String>>> {
-        let mut out: HashMap<i64, Vec<String>> = HashMap::new();
-        for a in alias::Entity::find()
-            .filter(alias::Column::EntityId.is_in(entity_ids.iter().copied()))
-            .order_by_asc(alias::Column::Id)
-            .all(&self.db)
-            .await?
-        {
-            out.entry(a.entity_id).or_default().push(a.name);
-        }
-        Ok(out)
-    }
-
-    pub async fn external_ids(&self, entity_ids: &[i64]) -> AppResult<HashMap<i64, Vec<external_id::Model>>> {
-        let mut out: HashMap<i64, Vec<external_id::Model>> = HashMap::new();
-        for x in external_id::Entity::find()
-            .filter(external_id::Column::EntityId.is_in(entity_ids.iter().copied()))
-            .order_by_asc(external_id::Column::Id)
-            .all(&self.db)
-            .await?
-        {
-            out.entry(x.entity_id).or_default().push(x);
         }
         Ok(out)
     }

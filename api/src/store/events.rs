@@ -4,10 +4,9 @@ use super::{column_list, Page, Store};
 use crate::error::AppResult;
 use crate::time::Known;
 use entity::rules::visible;
-use entity::{event, participant, quantity};
+use entity::{event, participant};
 use sea_orm::sea_query::Query;
 use sea_orm::{ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select};
-use std::collections::HashMap;
 
 /// Filters of an event listing; `from`/`to` are day numbers (inclusive).
 #[derive(Debug, Clone)]
@@ -77,31 +76,5 @@ impl Store {
 
     pub async fn event_count(&self, f: &EventFilter) -> AppResult<u64> {
         Ok(event_query(f).count(&self.db).await?)
-    }
-
-    pub async fn participants(&self, event_ids: &[i64]) -> AppResult<HashMap<i64, Vec<participant::Model>>> {
-        let mut out: HashMap<i64, Vec<participant::Model>> = HashMap::new();
-        for p in participant::Entity::find()
-            .filter(participant::Column::EventId.is_in(event_ids.iter().copied()))
-            .order_by_asc(participant::Column::Id)
-            .all(&self.db)
-            .await?
-        {
-            out.entry(p.event_id).or_default().push(p);
-        }
-        Ok(out)
-    }
-
-    pub async fn quantities(&self, event_ids: &[i64]) -> AppResult<HashMap<i64, Vec<quantity::Model>>> {
-        let mut out: HashMap<i64, Vec<quantity::Model>> = HashMap::new();
-        for q in quantity::Entity::find()
-            .filter(quantity::Column::EventId.is_in(event_ids.iter().copied()))
-            .order_by_asc(quantity::Column::Id)
-            .all(&self.db)
-            .await?
-        {
-            out.entry(q.event_id).or_default().push(q);
-        }
-        Ok(out)
     }
 }

@@ -19,11 +19,11 @@ pub mod statements;
 
 use crate::error::AppResult;
 use crate::time::Known;
-use entity::Versioned;
+use entity::{Owned, Versioned};
 use sea_orm::sea_query::{Expr, PostgresQueryBuilder, QueryBuilder, SqlWriter, SqliteQueryBuilder};
 use sea_orm::{
     ColumnTrait, DatabaseBackend, DatabaseConnection, EntityTrait, FromQueryResult, IdenStatic, Iterable, QueryFilter,
-    Statement, Value,
+    QueryOrder, Statement, Value,
 };
 use std::collections::HashMap;
 
@@ -36,6 +36,15 @@ pub struct Store {
 impl Store {
     pub fn new(db: DatabaseConnection) -> Self {
         Store { db }
+    }
+
+    /// The rows owned by each of these version rows, in insertion order.
+    pub async fn owned<E: Owned>(&self, parents: &[i64]) -> AppResult<HashMap<i64, Vec<E::Model>>> {
+        let mut out: HashMap<i64, Vec<E::Model>> = HashMap::new();
+        for row in E::find().filter(E::PARENT.is_in(parents.iter().copied())).order_by_asc(E::ID).all(&self.db).await? {
+            out.entry(E::parent(&row)).or_default().push(row);
+        }
+        Ok(out)
     }
 
     /// The current version of each of these keys.

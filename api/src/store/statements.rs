@@ -8,7 +8,6 @@ use entity::rules::visible;
 use entity::{statement, statement_about};
 use sea_orm::sea_query::Query;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select};
-use std::collections::HashMap;
 
 #[derive(Debug, Clone, Default)]
 pub struct StatementFilter {
@@ -56,18 +55,5 @@ impl Store {
 
     pub async fn statement_count(&self, f: &StatementFilter) -> AppResult<u64> {
         Ok(statement_query(f).count(&self.db).await?)
-    }
-
-    pub async fn statement_about(&self, statement_ids: &[i64]) -> AppResult<HashMap<i64, Vec<String>>> {
-        let mut out: HashMap<i64, Vec<String>> = HashMap::new();
-        for a in statement_about::Entity::find()
-            .filter(statement_about::Column::StatementId.is_in(statement_ids.iter().copied()))
-            .order_by_asc(statement_about::Column::Id)
-            .all(&self.db)
-            .await?
-        {
-            out.entry(a.statement_id).or_default().push(a.entity_slug);
-        }
-        Ok(out)
     }
 }
