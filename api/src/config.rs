@@ -2,7 +2,9 @@
 //! out of the box: an SQLite file in the working directory, served on
 //! 127.0.0.1:8000. A flag wins over its environment variable.
 
+use crate::graphql::{CostMode, CostPolicy};
 use std::net::SocketAddr;
+use std::time::Duration;
 
 pub use seed::db::DEFAULT_DATABASE_URL;
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8000";
@@ -46,6 +48,122 @@ pub struct Config {
     pub max_connections: u32,
     /// `KB_SEED` / `--no-seed`: load the bundled articles into an empty database.
     pub seed: bool,
+    pub limits: Limits,
+}
+
+/// What one request or client may take; each from an environment variable.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Limits {
+    /// `KB_COST_LIMIT`, `KB_COST_MODE` (enforce or measure).
+    pub cost: CostPolicy,
+    /// `KB_REQUEST_TIMEOUT_MS`: wall-clock time one GraphQL request may take.
+    pub request_timeout: Duration,
+    /// `KB_STATEMENT_TIMEOUT_MS`: time one SQL statement may take (PostgreSQL).
+    pub statement_timeout: Duration,
+    /// `KB_DB_WAIT_MS`: how long a query waits for a pool connection before
+    /// the request is told the database is unavailable.
+    pub acquire_timeout: Duration,
+    /// `KB_REQUEST_CONNECTIONS`: pool connections one request may hold at once.
+    pub request_connections: usize,
+    /// `KB_MAX_RESPONSE_BYTES`: largest response body.
+    pub max_response_bytes: usize,
+    /// `KB_MAX_BODY_BYTES`: largest request body.
+    pub max_body_bytes: usize,
+    /// `KB_HEADER_TIMEOUT_MS`: time a client has to send a request's head,
+    /// and to start the next one on a kept-alive connection.
+    pub header_timeout: Duration,
+    /// `KB_BODY_TIMEOUT_MS`: time a client has to send a request's body.
+    pub body_timeout: Duration,
+    /// `KB_MAX_CLIENTS`: open client connections; more wait to be accepted.
+    pub max_clients: usize,
+    /// `KB_SHUTDOWN_GRACE_MS`: time in-flight requests get to finish on shutdown.
+    pub shutdown_grace: Duration,
+    /// `KB_CORS_ORIGINS`: comma-separated origins allowed to call the API
+    /// from a browser (none by default; `*` for any).
+    pub cors_origins: Vec<String>,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            cost: CostPolicy::default(),
+            request_timeout: Duration::from_secs(10),
+            statement_timeout: Duration::from_secs(5),
+            acquire_timeout: Duration::from_secs(2),
+            request_connections: 4,
+            max_response_bytes: 8 * 1024 * 1024,
+            max_body_bytes: 1024 * 1024,
+            header_timeout: Duration::from_secs(10),
+            body_timeout: Duration::from_secs(10),
+            max_clients: 1024,
+            shutdown_grace: Duration::from_secs(10),
+            cors_origins: Vec::new(),
+        }
+    }
+}
+
+impl Limits {
+    /// Reads every limit from the environment; an unset one keeps its default.
+    pub fn from_env(env: &impl Fn(&str) -> Option<String>) -> Result<Limits, String> {
+        let mut l = Limits::default();
+        let number = |name: &str, min: u64, max: u64| -> Result<Option<u64>, String> {
+            match env(name) {
+                None => Ok(None),
+                Some(text) => text
+                    .trim()
+                    .parse::<u64>()
+                    .ok()
+                    .filter(|n| (min..=max).contains(n))
+                    .map(Some)
+                    .ok_or_else(|| format!("{name} must be a whole number from {min} to {max}, not `{text}`")),
+            }
+        };
+        let millis = |name: &str| -> Result<Option<Duration>, String> {
+            Ok(number(name, 1, 3_600_000)?.map(Duration::from_millis))
+        };
+        if let Some(n) = number("KB_COST_LIMIT", 1, u64::MAX / 2)? {
+            l.cost.limit = n;
+        }
+        l.cost.mode = match env("KB_COST_MODE").as_deref() {
+            None | Some("enforce") => CostMode::Enforce,
+            Some("measure") => CostMode::Measure,
+            Some(other) => return Err(format!("KB_COST_MODE must be enforce or measure, not `{other}`")),
+        };
+        if let Some(d) = millis("KB_REQUEST_TIMEOUT_MS")? {
+            l.request_timeout = d;
+        }
+        if let Some(d) = millis("KB_STATEMENT_TIMEOUT_MS")? {
+            l.statement_timeout = d;
+        }
+        if let Some(d) = millis("KB_DB_WAIT_MS")? {
+            l.acquire_timeout = d;
+        }
+        if let Some(n) = number("KB_REQUEST_CONNECTIONS", 1, 1000)? {
+            l.request_connections = n as usize;
+        }
+        if let Some(n) = number("KB_MAX_RESPONSE_BYTES", 1024, 1 << 34)? {
+            l.max_response_bytes = n as usize;
+        }
+        if let Some(n) = number("KB_MAX_BODY_BYTES", 1024, 1 << 30)? {
+            l.max_body_bytes = n as usize;
+        }
+        if let Some(d) = millis("KB_HEADER_TIMEOUT_MS")? {
+            l.header_timeout = d;
+        }
+        if let Some(d) = millis("KB_BODY_TIMEOUT_MS")? {
+            l.body_timeout = d;
+        }
+        if let Some(n) = number("KB_MAX_CLIENTS", 1, 1_000_000)? {
+            l.max_clients = n as usize;
+        }
+        if let Some(d) = millis("KB_SHUTDOWN_GRACE_MS")? {
+            l.shutdown_grace = d;
+        }
+        if let Some(origins) = env("KB_CORS_ORIGINS") {
+            l.cors_origins = origins.split(',').map(|o| o.trim().to_owned()).filter(|o| !o.is_empty()).collect();
+        }
+        Ok(l)
+    }
 }
 
 pub const USAGE: &str = "usage: api [--database-url URL] [--listen ADDR] [--max-connections N] [--no-seed]
@@ -101,7 +219,8 @@ impl Command {
         {
             return Err(format!("database URL must start with postgres:// or sqlite:, not `{database_url}`"));
         }
-        Ok(Command::Serve(Config { database_url, listen, max_connections, seed }))
+        let limits = Limits::from_env(&env)?;
+        Ok(Command::Serve(Config { database_url, listen, max_connections, seed, limits }))
     }
 }
 
@@ -149,6 +268,7 @@ mod tests {
         assert_eq!(c.listen.to_string(), "127.0.0.1:8000");
         assert_eq!(c.max_connections, 16);
         assert!(c.seed);
+        assert_eq!(c.limits, Limits::default());
     }
 
     #[test]
@@ -171,6 +291,16 @@ mod tests {
         assert!(parse(&["--database-url", "mysql://x"], &[]).unwrap_err().contains("postgres://"));
         assert!(parse(&["--max-connections", "0"], &[]).unwrap_err().contains("1 to 1000"));
         assert!(parse(&["--bogus"], &[]).unwrap_err().contains("unknown argument"));
+        assert!(parse(&[], &[("KB_REQUEST_TIMEOUT_MS", "0")]).unwrap_err().contains("KB_REQUEST_TIMEOUT_MS"));
+        assert!(parse(&[], &[("KB_COST_MODE", "lax")]).unwrap_err().contains("enforce or measure"));
+        let Command::Serve(c) =
+            parse(&[], &[("KB_COST_LIMIT", "500"), ("KB_CORS_ORIGINS", "https://a.example, https://b.example")])
+                .unwrap()
+        else {
+            panic!("expected serve")
+        };
+        assert_eq!(c.limits.cost.limit, 500);
+        assert_eq!(c.limits.cors_origins, ["https://a.example", "https://b.example"]);
         assert_eq!(parse(&["schema"], &[]).unwrap(), Command::PrintSchema);
         assert!(parse(&["token", "create", "--name", "ann"], &[]).unwrap_err().contains("--scope"));
         assert!(parse(&["token", "create", "--name", "ann", "--scope", "root"], &[]).unwrap_err().contains("root"));

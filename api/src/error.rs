@@ -27,9 +27,19 @@ pub enum AppError {
     /// The change was based on a revision that is no longer the latest
     /// (`CONFLICT`, the latest revision's ID in `extensions.latestRevision`).
     Conflict { message: String, latest: Option<String> },
+    /// The database cannot be reached now (`DATABASE_UNAVAILABLE`); trying
+    /// again shortly may work.
+    Unavailable(String),
+    /// The request took more than its share of time (`TIMEOUT`).
+    Timeout(String),
     /// Anything that is the server's fault (`INTERNAL`).
     Internal(String),
 }
+
+/// Where an internal error's detail travels, inside the server only: the
+/// error hygiene of [`crate::protect`] logs it and removes it before the
+/// answer leaves.
+pub const INTERNAL_DETAIL: &str = "internalDetail";
 
 impl AppError {
     pub fn bad_input(message: impl Into<String>) -> Self {
@@ -53,6 +63,8 @@ impl AppError {
                 [(place, message)] => format!("{place}: {message}"),
                 many => format!("{} problems; each is in extensions.problems", many.len()),
             },
+            AppError::Unavailable(_) => "the database is unavailable; try again shortly".to_owned(),
+            AppError::Timeout(m) => m.clone(),
             AppError::Internal(_) => "internal error".to_owned(),
         }
     }
@@ -64,25 +76,54 @@ impl AppError {
             AppError::Unauthenticated(_) => "UNAUTHENTICATED",
             AppError::Forbidden(_) => "FORBIDDEN",
             AppError::Conflict { .. } => "CONFLICT",
+            AppError::Unavailable(_) => "DATABASE_UNAVAILABLE",
+            AppError::Timeout(_) => "TIMEOUT",
             AppError::Internal(_) => "INTERNAL",
         }
     }
 }
 
+/// The driver's error under a database error, if there is one.
+fn sqlx_error(e: &sea_orm::DbErr) -> Option<&sqlx::Error> {
+    use sea_orm::{DbErr, RuntimeErr};
+    match e {
+        DbErr::Conn(RuntimeErr::SqlxError(s))
+        | DbErr::Exec(RuntimeErr::SqlxError(s))
+        | DbErr::Query(RuntimeErr::SqlxError(s)) => Some(s),
+        _ => None,
+    }
+}
+
 impl From<sea_orm::DbErr> for AppError {
     fn from(e: sea_orm::DbErr) -> Self {
-        AppError::Internal(e.to_string())
+        if matches!(e, sea_orm::DbErr::ConnectionAcquire(_)) {
+            return AppError::Unavailable(e.to_string());
+        }
+        match sqlx_error(&e) {
+            Some(
+                sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::WorkerCrashed,
+            ) => AppError::Unavailable(e.to_string()),
+            Some(sqlx::Error::Database(db)) => match db.code().as_deref() {
+                // query_canceled: the statement ran past statement_timeout.
+                Some("57014") => AppError::Timeout("a database statement took too long; ask for less".into()),
+                // admin_shutdown, crash_shutdown, cannot_connect_now, and
+                // the connection_exception class.
+                Some(code) if code.starts_with("57P") || code.starts_with("08") => AppError::Unavailable(e.to_string()),
+                _ => AppError::Internal(e.to_string()),
+            },
+            _ => AppError::Internal(e.to_string()),
+        }
     }
 }
 
 impl From<AppError> for async_graphql::Error {
     fn from(e: AppError) -> Self {
-        if let AppError::Internal(detail) = &e {
-            tracing::error!(error = %detail, "internal error while resolving a request");
-        }
         let code = e.code();
         async_graphql::Error::new(e.message()).extend_with(|_, ext| {
             ext.set("code", code);
+            if let AppError::Internal(detail) | AppError::Unavailable(detail) = &e {
+                ext.set(INTERNAL_DETAIL, detail.as_str());
+            }
             match &e {
                 AppError::Invalid(problems) => {
                     let list: Vec<async_graphql::Value> = problems
@@ -114,11 +155,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn internal_errors_hide_their_detail() {
+    fn internal_errors_hide_their_detail_in_a_field_the_server_removes() {
         let e: async_graphql::Error = AppError::Internal("relation \"x\" does not exist".into()).into();
         assert_eq!(e.message, "internal error");
         let ext = e.extensions.expect("extensions set");
         assert_eq!(ext.get("code"), Some(&async_graphql::Value::from("INTERNAL")));
+        assert_eq!(ext.get(INTERNAL_DETAIL), Some(&async_graphql::Value::from("relation \"x\" does not exist")));
     }
 
     #[test]

@@ -9,6 +9,8 @@ pub mod changes;
 pub mod config;
 pub mod error;
 pub mod graphql;
+pub mod ops;
+pub mod protect;
 pub mod server;
 pub mod store;
 pub mod time;
@@ -34,7 +36,12 @@ pub async fn run(
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), RunError> {
-    let db = seed::db::open(&config.database_url, config.max_connections).await?;
+    let pool = seed::db::Pool {
+        max_connections: config.max_connections,
+        acquire_timeout: config.limits.acquire_timeout,
+        statement_timeout: config.limits.statement_timeout,
+    };
+    let db = seed::db::open(&config.database_url, pool).await?;
     if config.seed {
         let loaded = seed::seed_if_empty(&db).await?;
         if loaded > 0 {
@@ -42,7 +49,7 @@ pub async fn run(
         }
     }
     tracing::info!(address = %listener.local_addr()?, "serving GraphQL at /graphql and the playground at /");
-    server::serve(store::Store::new(db), listener, shutdown).await?;
+    server::serve_with(store::Store::new(db), listener, config.limits, shutdown).await?;
     Ok(())
 }
 

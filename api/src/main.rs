@@ -43,7 +43,7 @@ async fn main() -> ExitCode {
 
 /// `api token ...`: make, list or revoke write tokens.
 async fn token(database_url: &str, action: TokenAction) -> ExitCode {
-    let db = match seed::db::open(database_url, 1).await {
+    let db = match seed::db::open(database_url, seed::db::Pool::of(1)).await {
         Ok(db) => db,
         Err(e) => {
             eprintln!("cannot open the database: {e}");

@@ -1,33 +1,45 @@
-//! HTTP: the axum router, GraphQL over HTTP and over WebSocket
-//! (subscriptions, graphql-transport-ws), the embedded playground, health,
-//! and graceful shutdown.
+//! HTTP: the listener and its limits, the axum router, GraphQL over HTTP and
+//! over WebSocket (subscriptions, graphql-transport-ws), the embedded
+//! playground, operations endpoints, and graceful shutdown.
 //!
 //! GraphQL requests follow the GraphQL-over-HTTP specification: POST with
 //! `application/json`, GET for queries only, responses in
 //! `application/graphql-response+json` (when the client accepts it) with
 //! status 400 for requests that fail to parse or validate, or in
 //! `application/json` with status 200.
+//!
+//! No client may take more than its share: connections are capped, a
+//! client has a bounded time to send a request's head and body, a request's
+//! body, cost, time, database connections and answer are bounded, and every
+//! refusal is a GraphQL error with a code.
 
 use crate::auth::Credentials;
 use crate::changes::ChangeFeed;
-use crate::graphql::{build_schema, request_loader, stream_loader, AppSchema};
+use crate::config::Limits;
+use crate::graphql::{build_schema_with, request_loader, stream_loader, AppSchema};
+use crate::ops::Metrics;
 use crate::store::Store;
 use async_graphql::http::ALL_WEBSOCKET_PROTOCOLS;
-use async_graphql::{parser::types::OperationType, Request, Response, ServerError, Variables};
+use async_graphql::{parser::types::OperationType, Request, ServerError, Variables};
 use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
 use axum::body::Bytes;
-use axum::extract::ws::WebSocketUpgrade;
-use axum::extract::FromRequestParts;
-use axum::extract::{Query as UrlQuery, State};
-use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::extract::rejection::BytesRejection;
+use axum::extract::ws::{CloseFrame, Message, WebSocketUpgrade};
+use axum::extract::{DefaultBodyLimit, FromRequestParts, Query as UrlQuery, State};
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
 use axum::response::{Html, IntoResponse};
 use axum::routing::get;
 use axum::Router;
+use futures_util::{SinkExt, StreamExt};
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::future::Future;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::Instant;
 use tokio::net::TcpListener;
+use tokio::sync::{watch, Semaphore};
 use tracing::Instrument;
 
 #[derive(Clone)]
@@ -35,6 +47,29 @@ struct AppState {
     schema: AppSchema,
     store: Store,
     feed: ChangeFeed,
+    limits: Arc<Limits>,
+    metrics: Metrics,
+    ids: Arc<RequestIds>,
+    /// Turns true when the server begins to shut down.
+    closing: watch::Receiver<bool>,
+}
+
+/// Request IDs: a random prefix per server and a counter.
+struct RequestIds {
+    prefix: String,
+    next: AtomicU64,
+}
+
+impl RequestIds {
+    fn new() -> RequestIds {
+        let mut bytes = [0u8; 4];
+        let _ = getrandom::fill(&mut bytes);
+        RequestIds { prefix: bytes.iter().map(|b| format!("{b:02x}")).collect(), next: AtomicU64::new(1) }
+    }
+
+    fn next(&self) -> String {
+        format!("{}-{}", self.prefix, self.next.fetch_add(1, Ordering::Relaxed))
+    }
 }
 
 const PLAYGROUND: &str = include_str!("../assets/playground/index.html");
@@ -51,35 +86,210 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
         "text/javascript; charset=utf-8",
         include_bytes!("../assets/playground/react-dom.production.min.js"),
     ),
+    ("start.js", "text/javascript; charset=utf-8", include_bytes!("../assets/playground/start.js")),
 ];
+
+/// The playground's Content-Security-Policy: scripts and connections to
+/// this server only (GraphiQL sets inline styles), never framed.
+const PLAYGROUND_CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
+     img-src 'self' data:; font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
 const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
 const JSON: &str = "application/json";
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
-/// The router over a store and its change feed.
-pub fn router(store: Store, feed: ChangeFeed) -> Router {
-    let state = AppState { schema: build_schema(), store, feed };
-    Router::new()
+/// The router over a store and its change feed, with these limits.
+fn router(state: AppState) -> Router {
+    let limits = state.limits.clone();
+    let mut app = Router::new()
         .route("/", get(playground))
         .route("/graphql", get(graphql_get).post(graphql_post))
         .route("/playground/{file}", get(asset))
-        .route("/health", get(health))
-        .with_state(state)
-        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .route("/health", get(readyz))
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics))
+        .fallback(not_found)
+        .layer(DefaultBodyLimit::max(limits.max_body_bytes))
+        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(limits.body_timeout))
+        .layer(tower_http::trace::TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
+            let id = req.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-").to_owned();
+            tracing::info_span!("request", request_id = %id, method = %req.method(), path = %req.uri().path())
+        }));
+    if let Some(cors) = cors(&limits.cors_origins) {
+        app = app.layer(cors);
+    }
+    app.layer(axum::middleware::from_fn_with_state(state.clone(), around)).with_state(state)
 }
 
-/// Serves until `shutdown` completes, then finishes in-flight requests.
+/// CORS for the configured origins; none configured, none allowed.
+fn cors(origins: &[String]) -> Option<tower_http::cors::CorsLayer> {
+    use tower_http::cors::{AllowOrigin, CorsLayer};
+    if origins.is_empty() {
+        return None;
+    }
+    let allow = if origins.iter().any(|o| o == "*") {
+        AllowOrigin::any()
+    } else {
+        AllowOrigin::list(origins.iter().filter_map(|o| HeaderValue::from_str(o).ok()))
+    };
+    Some(
+        CorsLayer::new()
+            .allow_origin(allow)
+            .allow_methods([Method::GET, Method::POST])
+            .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION, header::ACCEPT, REQUEST_ID])
+            .expose_headers([REQUEST_ID])
+            .max_age(std::time::Duration::from_secs(3600)),
+    )
+}
+
+/// The route a path falls in, for metrics (never the raw path).
+fn route(path: &str) -> &'static str {
+    match path {
+        "/" => "/",
+        "/graphql" => "/graphql",
+        "/healthz" | "/readyz" | "/health" | "/metrics" => "/ops",
+        p if p.starts_with("/playground/") => "/playground",
+        _ => "other",
+    }
+}
+
+/// Around every request: its ID (the client's, if it is short and plain,
+/// else a new one) in the request, the log span and the response; security
+/// headers; and its metrics.
+async fn around(
+    State(state): State<AppState>,
+    mut request: axum::extract::Request,
+    next: Next,
+) -> axum::response::Response {
+    let given = request
+        .headers()
+        .get(REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| {
+            !v.is_empty() && v.len() <= 64 && v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        })
+        .map(str::to_owned);
+    let id = given.unwrap_or_else(|| state.ids.next());
+    let value = HeaderValue::from_str(&id).unwrap_or_else(|_| HeaderValue::from_static("-"));
+    request.headers_mut().insert(REQUEST_ID, value.clone());
+    let route = route(request.uri().path());
+    let started = Instant::now();
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    headers.insert(REQUEST_ID, value);
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    let status = response.status().as_u16().to_string();
+    let elapsed = started.elapsed().as_secs_f64();
+    state.metrics.record(|| {
+        metrics::counter!("http_requests_total", "route" => route, "status" => status).increment(1);
+        metrics::histogram!("http_request_duration_seconds", "route" => route).record(elapsed);
+    });
+    response
+}
+
+/// Serves until `shutdown` completes, with the default limits.
 pub async fn serve(
     store: Store,
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    serve_with(store, listener, Limits::default(), shutdown).await
+}
+
+/// Serves until `shutdown` completes, then lets in-flight requests finish
+/// (for at most the shutdown grace) and closes subscriptions.
+pub async fn serve_with(
+    store: Store,
+    listener: TcpListener,
+    limits: Limits,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
     let feed = ChangeFeed::start(store.clone()).await;
-    axum::serve(listener, router(store, feed)).with_graceful_shutdown(shutdown).await
+    let (close, closing) = watch::channel(false);
+    let state = AppState {
+        schema: build_schema_with(limits.cost),
+        store,
+        feed,
+        limits: Arc::new(limits.clone()),
+        metrics: Metrics::new(),
+        ids: Arc::new(RequestIds::new()),
+        closing: closing.clone(),
+    };
+    let app = router(state);
+    let slots = Arc::new(Semaphore::new(limits.max_clients));
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        // At the cap, no more connections are accepted until one closes;
+        // waiting clients queue in the kernel's backlog.
+        let permit = tokio::select! {
+            permit = slots.clone().acquire_owned() => match permit {
+                Ok(permit) => permit,
+                Err(_) => break,
+            },
+            _ = &mut shutdown => break,
+        };
+        let (socket, _) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(e) => {
+                    // Out of file descriptors and the like: wait, do not spin.
+                    tracing::warn!(error = %e, "cannot accept a connection");
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            _ = &mut shutdown => break,
+        };
+        let _ = socket.set_nodelay(true);
+        let service = hyper_util::service::TowerToHyperService::new(app.clone());
+        let header_timeout = limits.header_timeout;
+        let mut closing = closing.clone();
+        tokio::spawn(async move {
+            let connection = hyper::server::conn::http1::Builder::new()
+                .timer(hyper_util::rt::TokioTimer::new())
+                .header_read_timeout(header_timeout)
+                .serve_connection(hyper_util::rt::TokioIo::new(socket), service)
+                .with_upgrades();
+            let mut connection = std::pin::pin!(connection);
+            let closed = async move {
+                let _ = closing.wait_for(|c| *c).await;
+            };
+            let finished = tokio::select! {
+                _ = connection.as_mut() => true,
+                _ = closed => false,
+            };
+            if !finished {
+                connection.as_mut().graceful_shutdown();
+                let _ = connection.await;
+            }
+            drop(permit);
+        });
+    }
+    drop(listener);
+    tracing::info!("shutting down: finishing requests in flight");
+    let _ = close.send(true);
+    let all = u32::try_from(limits.max_clients).unwrap_or(u32::MAX);
+    if tokio::time::timeout(limits.shutdown_grace, slots.acquire_many(all)).await.is_err() {
+        tracing::warn!("requests still in flight when the shutdown grace ran out");
+    }
+    Ok(())
+}
+
+async fn not_found() -> axum::response::Response {
+    request_error(StatusCode::NOT_FOUND, JSON, "NOT_FOUND", "no such path: the API is at /graphql")
 }
 
 async fn playground() -> impl IntoResponse {
-    ([(header::CACHE_CONTROL, "no-cache")], Html(PLAYGROUND))
+    (
+        [
+            (header::CACHE_CONTROL, "no-cache"),
+            (header::CONTENT_SECURITY_POLICY, PLAYGROUND_CSP),
+            (header::REFERRER_POLICY, "no-referrer"),
+            (header::X_FRAME_OPTIONS, "DENY"),
+        ],
+        Html(PLAYGROUND),
+    )
 }
 
 async fn asset(axum::extract::Path(file): axum::extract::Path<String>) -> impl IntoResponse {
@@ -88,18 +298,29 @@ async fn asset(axum::extract::Path(file): axum::extract::Path<String>) -> impl I
             (StatusCode::OK, [(header::CONTENT_TYPE, *mime), (header::CACHE_CONTROL, "public, max-age=86400")], *body)
                 .into_response()
         }
-        None => (StatusCode::NOT_FOUND, "no such playground file").into_response(),
+        None => request_error(StatusCode::NOT_FOUND, JSON, "NOT_FOUND", "no such playground file"),
     }
 }
 
-async fn health(State(state): State<AppState>) -> impl IntoResponse {
-    match state.store.db.ping().await {
+/// The process is alive.
+async fn healthz() -> impl IntoResponse {
+    (StatusCode::OK, axum::Json(serde_json::json!({ "status": "ok" })))
+}
+
+/// The server can serve: the database answers and its schema is current.
+async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
+    match crate::ops::ready(&state.store).await {
         Ok(()) => (StatusCode::OK, axum::Json(serde_json::json!({ "status": "ok" }))),
-        Err(e) => {
-            tracing::error!(error = %e, "health check cannot reach the database");
-            (StatusCode::SERVICE_UNAVAILABLE, axum::Json(serde_json::json!({ "status": "database unavailable" })))
+        Err(why) => {
+            tracing::warn!(reason = %why, "not ready");
+            (StatusCode::SERVICE_UNAVAILABLE, axum::Json(serde_json::json!({ "status": "unavailable", "reason": why })))
         }
     }
+}
+
+async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
+    let body = state.metrics.render(&state.store);
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], body)
 }
 
 /// The body of a GraphQL request, from JSON or from a URL query string.
@@ -140,11 +361,21 @@ fn request_error(status: StatusCode, media: &'static str, code: &str, message: &
     (status, [(header::CONTENT_TYPE, HeaderValue::from_static(media))], body.to_string()).into_response()
 }
 
+fn not_acceptable() -> axum::response::Response {
+    request_error(
+        StatusCode::NOT_ACCEPTABLE,
+        JSON,
+        "NOT_ACCEPTABLE",
+        "accept application/graphql-response+json or application/json",
+    )
+}
+
 fn is_websocket(headers: &HeaderMap) -> bool {
     headers.get(header::UPGRADE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.eq_ignore_ascii_case("websocket"))
 }
 
-/// Subscriptions: GraphQL over a WebSocket on `/graphql`.
+/// Subscriptions: GraphQL over a WebSocket on `/graphql`, closed with
+/// "going away" when the server shuts down.
 async fn subscribe(state: AppState, mut parts: axum::http::request::Parts) -> axum::response::Response {
     let upgrade = match WebSocketUpgrade::from_request_parts(&mut parts, &state).await {
         Ok(upgrade) => upgrade,
@@ -161,9 +392,17 @@ async fn subscribe(state: AppState, mut parts: axum::http::request::Parts) -> ax
     data.insert(state.feed.clone());
     data.insert(Credentials::from_header(parts.headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok())));
     let schema = state.schema.clone();
-    upgrade
-        .protocols(ALL_WEBSOCKET_PROTOCOLS)
-        .on_upgrade(move |socket| GraphQLWebSocket::new(socket, schema, protocol).with_data(data).serve())
+    let mut closing = state.closing.clone();
+    upgrade.protocols(ALL_WEBSOCKET_PROTOCOLS).on_upgrade(move |socket| async move {
+        let (mut sink, stream) = socket.split();
+        let until_closing = async move {
+            let _ = closing.wait_for(|c| *c).await;
+        };
+        let input = stream.take_until(Box::pin(until_closing));
+        GraphQLWebSocket::new_with_pair(&mut sink, input, schema, protocol).with_data(data).serve().await;
+        let close = CloseFrame { code: 1001, reason: "the server is going away".into() };
+        let _ = sink.send(Message::Close(Some(close))).await;
+    })
 }
 
 async fn graphql_get(State(state): State<AppState>, request: axum::extract::Request) -> axum::response::Response {
@@ -181,14 +420,7 @@ async fn graphql_get(State(state): State<AppState>, request: axum::extract::Requ
     if !raw.contains_key("query") && wants_html(&headers) {
         return playground().await.into_response();
     }
-    let Some(media) = response_type(&headers) else {
-        return request_error(
-            StatusCode::NOT_ACCEPTABLE,
-            JSON,
-            "NOT_ACCEPTABLE",
-            "accept application/graphql-response+json or application/json",
-        );
-    };
+    let Some(media) = response_type(&headers) else { return not_acceptable() };
     let mut params = GraphqlParams {
         query: raw.get("query").cloned(),
         operation_name: raw.get("operationName").cloned(),
@@ -212,14 +444,31 @@ async fn graphql_get(State(state): State<AppState>, request: axum::extract::Requ
     execute(&state, params, media, Method::GET, &headers).await
 }
 
-async fn graphql_post(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> axum::response::Response {
-    let Some(media) = response_type(&headers) else {
-        return request_error(
-            StatusCode::NOT_ACCEPTABLE,
-            JSON,
-            "NOT_ACCEPTABLE",
-            "accept application/graphql-response+json or application/json",
-        );
+async fn graphql_post(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> axum::response::Response {
+    let Some(media) = response_type(&headers) else { return not_acceptable() };
+    let body = match body {
+        Ok(body) => body,
+        Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            let limit = state.limits.max_body_bytes;
+            return request_error(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                media,
+                "PAYLOAD_TOO_LARGE",
+                &format!("the request body is over the limit of {limit} bytes"),
+            );
+        }
+        Err(_) => {
+            return request_error(
+                StatusCode::REQUEST_TIMEOUT,
+                media,
+                "BAD_REQUEST",
+                "the request body did not arrive whole in time",
+            )
+        }
     };
     let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
     if !content_type.split(';').next().is_some_and(|t| t.trim().eq_ignore_ascii_case(JSON)) {
@@ -237,7 +486,7 @@ async fn graphql_post(State(state): State<AppState>, headers: HeaderMap, body: B
                 StatusCode::BAD_REQUEST,
                 media,
                 "BAD_REQUEST",
-                &format!("the body is not a GraphQL request in JSON: {e}"),
+                &format!("the body is not a GraphQL request in JSON: line {}, column {}", e.line(), e.column()),
             )
         }
     };
@@ -271,7 +520,7 @@ async fn execute(
     // the document is kept in the request for execution.
     let doc = match request.parsed_query() {
         Ok(doc) => doc,
-        Err(e) => return refused(media, "GRAPHQL_PARSE_FAILED", std::slice::from_ref(&e)),
+        Err(e) => return refused(media, "GRAPHQL_PARSE_FAILED", vec![e], None),
     };
     if method == Method::GET {
         let is_mutation = doc.operations.iter().any(|(name, op)| {
@@ -290,46 +539,108 @@ async fn execute(
         }
     }
     let credentials = Credentials::from_header(headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()));
-    let request = request.data(request_loader(state.store.clone())).data(state.feed.clone()).data(credentials);
+    let store = state.store.for_request(state.limits.request_connections);
+    let request = request.data(request_loader(store)).data(state.feed.clone()).data(credentials);
     let span = tracing::info_span!("graphql", operation = %operation);
     let started = Instant::now();
-    let response: Response = state.schema.execute(request).instrument(span.clone()).await;
+    let timeout = state.limits.request_timeout;
+    let executed = tokio::time::timeout(timeout, state.schema.execute(request).instrument(span.clone())).await;
+    let elapsed = started.elapsed().as_secs_f64();
+    let Ok(response) = executed else {
+        span.in_scope(|| tracing::warn!(timeout_ms = timeout.as_millis() as u64, "request timed out"));
+        record(state, &operation, "timeout", elapsed, &[]);
+        let status = if media == GRAPHQL_RESPONSE { StatusCode::SERVICE_UNAVAILABLE } else { StatusCode::OK };
+        let message = format!("the request took longer than its limit of {} ms; ask for less", timeout.as_millis());
+        return request_error(status, media, "TIMEOUT", &message);
+    };
     let request_failed = response.data == async_graphql::Value::Null
         && !response.errors.is_empty()
         && response.errors.iter().all(|e| e.path.is_empty());
-    span.in_scope(|| {
-        tracing::debug!(elapsed_ms = started.elapsed().as_secs_f64() * 1e3, errors = response.errors.len(), "executed")
-    });
-    if !request_failed {
-        return match serde_json::to_string(&response) {
-            Ok(body) => {
-                (StatusCode::OK, [(header::CONTENT_TYPE, HeaderValue::from_static(media))], body).into_response()
-            }
-            Err(e) => {
-                tracing::error!(error = %e, "cannot serialise a response");
-                request_error(StatusCode::INTERNAL_SERVER_ERROR, media, "INTERNAL", "internal error")
-            }
-        };
+    let outcome = if request_failed {
+        "refused"
+    } else if response.errors.is_empty() {
+        "ok"
+    } else {
+        "errors"
+    };
+    record(state, &operation, outcome, elapsed, &response.errors);
+    if let Some(cost) = response.extensions.get("cost").and_then(cost_of) {
+        state.metrics.record(|| metrics::histogram!("graphql_query_cost").record(cost as f64));
     }
-    // A parsed request that never reached execution failed validation
-    // (including variables that do not fit their types).
-    refused(media, "GRAPHQL_VALIDATION_FAILED", &response.errors)
+    span.in_scope(|| tracing::debug!(elapsed_ms = elapsed * 1e3, errors = response.errors.len(), "executed"));
+    if request_failed {
+        // A parsed request that never reached execution failed validation
+        // (including variables that do not fit their types) or its cost.
+        let extensions = response.extensions.get("cost").cloned();
+        return refused(media, "GRAPHQL_VALIDATION_FAILED", response.errors, extensions);
+    }
+    match serde_json::to_string(&response) {
+        Ok(body) if body.len() > state.limits.max_response_bytes => {
+            let limit = state.limits.max_response_bytes;
+            let message = format!("the answer is {} bytes, over the limit of {limit}; ask for less", body.len());
+            request_error(StatusCode::OK, media, "RESPONSE_TOO_LARGE", &message)
+        }
+        Ok(body) => (StatusCode::OK, [(header::CONTENT_TYPE, HeaderValue::from_static(media))], body).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "cannot serialise a response");
+            request_error(StatusCode::INTERNAL_SERVER_ERROR, media, "INTERNAL", "internal error")
+        }
+    }
+}
+
+/// The requested cost in a response's `extensions.cost`.
+fn cost_of(value: &async_graphql::Value) -> Option<u64> {
+    match value {
+        async_graphql::Value::Object(fields) => match fields.get("requested") {
+            Some(async_graphql::Value::Number(n)) => n.as_u64(),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Counts a GraphQL request by operation and outcome, its time, and its
+/// errors by code.
+fn record(state: &AppState, operation: &str, outcome: &'static str, elapsed: f64, errors: &[ServerError]) {
+    let operation: String = operation.chars().take(64).collect();
+    state.metrics.record(|| {
+        metrics::counter!("graphql_requests_total", "operation" => operation.clone(), "outcome" => outcome)
+            .increment(1);
+        metrics::histogram!("graphql_request_duration_seconds", "operation" => operation.clone()).record(elapsed);
+        for e in errors {
+            let code = match e.extensions.as_ref().and_then(|x| x.get("code")) {
+                Some(async_graphql::Value::String(code)) => code.clone(),
+                _ => "UNKNOWN".to_owned(),
+            };
+            metrics::counter!("graphql_errors_total", "code" => code).increment(1);
+        }
+    });
 }
 
 /// A request refused before execution: no `data` entry, a code on every
 /// error, and status 400 where the client accepts graphql-response+json.
-fn refused(media: &'static str, code: &str, errors: &[ServerError]) -> axum::response::Response {
+fn refused(
+    media: &'static str,
+    code: &str,
+    mut errors: Vec<ServerError>,
+    cost: Option<async_graphql::Value>,
+) -> axum::response::Response {
+    crate::protect::hygiene::clean(&mut errors);
     let errors: Vec<serde_json::Value> = errors
         .iter()
         .map(|e| {
             let mut value = serde_json::to_value(e).unwrap_or_else(|_| serde_json::json!({ "message": e.message }));
-            if value.get("extensions").is_none() {
-                value["extensions"] = serde_json::json!({ "code": code });
+            let has_code = value.get("extensions").and_then(|x| x.get("code")).and_then(|c| c.as_str());
+            if has_code.is_none_or(|c| c == "GRAPHQL_VALIDATION_FAILED") {
+                value["extensions"]["code"] = serde_json::json!(code);
             }
             value
         })
         .collect();
-    let body = serde_json::json!({ "errors": errors });
+    let mut body = serde_json::json!({ "errors": errors });
+    if let Some(cost) = cost {
+        body["extensions"] = serde_json::json!({ "cost": cost });
+    }
     let status = if media == GRAPHQL_RESPONSE { StatusCode::BAD_REQUEST } else { StatusCode::OK };
     (status, [(header::CONTENT_TYPE, HeaderValue::from_static(media))], body.to_string()).into_response()
 }

@@ -227,6 +227,7 @@ async function run() {
       '/playground/react-dom.production.min.js',
       '/playground/graphiql.min.js',
       '/playground/graphiql.min.css',
+      '/playground/start.js',
     ];
     for (const asset of expectedAssets) {
       if (!requests.some((r) => r.url === `${origin}${asset}`)) fail(`the page never loaded ${asset}`);

@@ -15,26 +15,47 @@ use std::time::Duration;
 /// directory, created on first use.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://kb.sqlite?mode=rwc";
 
+/// How a process uses its database connections.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pool {
+    pub max_connections: u32,
+    /// How long a query waits for a free connection before it fails, so
+    /// that an unreachable database is reported quickly, not queued for.
+    pub acquire_timeout: Duration,
+    /// On PostgreSQL, how long one statement may run before the database
+    /// cancels it.
+    pub statement_timeout: Duration,
+}
+
+impl Pool {
+    /// A pool of `max_connections` with the default timeouts.
+    pub fn of(max_connections: u32) -> Pool {
+        Pool { max_connections, acquire_timeout: Duration::from_secs(10), statement_timeout: Duration::from_secs(30) }
+    }
+}
+
 /// Connects, applies every pending migration and fills the columns that
 /// migrations added to rows written before them.
-pub async fn open(url: &str, max_connections: u32) -> Result<DatabaseConnection, DbErr> {
-    let db = connect(url, max_connections).await?;
+pub async fn open(url: &str, pool: Pool) -> Result<DatabaseConnection, DbErr> {
+    let db = connect(url, pool).await?;
     Migrator::up(&db, None).await?;
     fill_period_end_earliest(&db).await?;
     Ok(db)
 }
 
 /// Connects without migrating.
-pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnection, DbErr> {
+pub async fn connect(url: &str, pool: Pool) -> Result<DatabaseConnection, DbErr> {
     let mut options = ConnectOptions::new(url.to_owned());
+    let statement_timeout = pool.statement_timeout.as_millis().to_string();
     options
-        .max_connections(max_connections)
+        .max_connections(pool.max_connections)
         .min_connections(1)
-        .acquire_timeout(Duration::from_secs(10))
+        .acquire_timeout(pool.acquire_timeout)
         // No ping before every query: a broken connection fails its query
-        // and is replaced, and /health reports an unreachable database.
+        // and is replaced, and /readyz reports an unreachable database.
         .test_before_acquire(false)
-        .sqlx_logging(false);
+        .sqlx_logging(false)
+        .map_sqlx_postgres_opts(move |o| o.options([("statement_timeout", statement_timeout.as_str())]));
     Database::connect(options).await
 }
 

@@ -74,7 +74,7 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let db = match db::open(&args.database_url, 4).await {
+    let db = match db::open(&args.database_url, db::Pool::of(4)).await {
         Ok(db) => db,
         Err(e) => {
             eprintln!("cannot open the database: {e}");

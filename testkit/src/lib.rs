@@ -53,17 +53,17 @@ impl TestDb {
         let name = unique_name();
         match std::env::var("TEST_DATABASE_URL").ok().filter(|u| !u.is_empty()) {
             Some(admin_url) => {
-                let admin = seed::db::connect(&admin_url, 1).await?;
+                let admin = seed::db::connect(&admin_url, seed::db::Pool::of(1)).await?;
                 admin.execute_unprepared(&format!("CREATE DATABASE \"{name}\"")).await?;
                 admin.close().await?;
                 let url = with_database(&admin_url, &name);
-                let db = seed::db::open(&url, 8).await?;
+                let db = seed::db::open(&url, seed::db::Pool::of(8)).await?;
                 Ok(TestDb { db, url, cleanup: Cleanup::Postgres { admin_url, name } })
             }
             None => {
                 let path = std::env::temp_dir().join(format!("{name}.sqlite"));
                 let url = format!("sqlite://{}?mode=rwc", path.display());
-                let db = seed::db::open(&url, 8).await?;
+                let db = seed::db::open(&url, seed::db::Pool::of(8)).await?;
                 Ok(TestDb { db, url, cleanup: Cleanup::File(path) })
             }
         }
@@ -96,7 +96,7 @@ impl Drop for TestDb {
                     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build();
                     let Ok(runtime) = runtime else { return };
                     runtime.block_on(async move {
-                        if let Ok(admin) = seed::db::connect(&admin_url, 1).await {
+                        if let Ok(admin) = seed::db::connect(&admin_url, seed::db::Pool::of(1)).await {
                             let _ = admin
                                 .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
                                 .await;

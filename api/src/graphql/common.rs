@@ -74,6 +74,18 @@ impl PageSize {
     }
 }
 
+/// The first `first` items of a list that is not a connection (`first`
+/// defaults to `default`, at most 100), so that no list is unbounded.
+pub fn bounded<T>(mut items: Vec<T>, first: Option<i32>, default: i32) -> AppResult<Vec<T>> {
+    items.truncate(PageSize::or(first, default)?.0);
+    Ok(items)
+}
+
+/// Default size of the lists of a fact: its periods, citations, revisions.
+pub const FACT_LIST: i32 = 20;
+/// Default size of revision lists, timelines and lists of related entities.
+pub const LONG_LIST: i32 = 100;
+
 /// Opaque cursors: a tag and the keyset position, base64-encoded.
 pub fn encode_cursor(parts: &[&str]) -> String {
     URL_SAFE_NO_PAD.encode(parts.join("\u{1f}"))

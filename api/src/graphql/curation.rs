@@ -84,11 +84,13 @@ impl IngestResult {
     async fn dry_run(&self) -> bool {
         self.dry_run
     }
-    /// the revisions written, oldest first; none on a dry run
+    /// the revisions written, oldest first; none on a dry run (one per fact the bundle changed: never more than its facts)
+    #[graphql(directive = crate::protect::directives::listSize::apply(Some(100), None, None, None))]
     async fn revisions(&self) -> Vec<Revision> {
         self.revisions.iter().cloned().map(Revision).collect()
     }
     /// possible duplicates and other things to look at; nothing was refused for them
+    #[graphql(directive = crate::protect::directives::listSize::apply(Some(100), None, None, None))]
     async fn warnings(&self) -> Vec<IngestWarning> {
         self.report
             .warnings
@@ -107,6 +109,7 @@ pub struct RetractResult {
 #[derive(SimpleObject)]
 pub struct ChangeResult {
     /// the revisions written, oldest first (none when the change was already recorded)
+    #[graphql(directive = crate::protect::directives::listSize::apply(Some(10), None, None, None))]
     pub revisions: Vec<Revision>,
 }
 
@@ -256,6 +259,7 @@ pub struct Mutation;
 #[Object]
 impl Mutation {
     /// Loads one article's bundle, written in the seed files' format (TOML), in one transaction. The same bundle again changes nothing; a changed bundle records corrections and retractions of that article's facts. Every problem is reported together (each error names its place in the bundle) and nothing is written when there is any. A bundle that names its article's text needs it as articleText; every cite and quote is then checked against it.
+    #[graphql(directive = crate::protect::directives::cost::apply("100".into()))]
     async fn ingest_bundle(
         &self,
         ctx: &Context<'_>,
@@ -288,6 +292,7 @@ impl Mutation {
     }
 
     /// Withdraws a fact (relation, event or statement, by ID) from current answers; it stays visible with an earlier knownAt and in revisions. With expectedRevision: CONFLICT unless that is the fact's latest revision.
+    #[graphql(directive = crate::protect::directives::cost::apply("10".into()))]
     async fn retract(
         &self,
         ctx: &Context<'_>,
@@ -310,6 +315,7 @@ impl Mutation {
     }
 
     /// Records that a relation changed status, on the word of an article already in the knowledge base: its open periods that started earlier end at `from` (EDTF), and a new period with the new status opens there. `cite` is the article's supporting words.
+    #[graphql(directive = crate::protect::directives::cost::apply("10".into()))]
     #[allow(clippy::too_many_arguments)]
     async fn record_status_change(
         &self,
@@ -337,6 +343,7 @@ impl Mutation {
     }
 
     /// Adds or corrects an article's part of an entity (the article must be in the knowledge base; cite is its supporting words).
+    #[graphql(directive = crate::protect::directives::cost::apply("10".into()))]
     async fn put_entity(
         &self,
         ctx: &Context<'_>,
@@ -376,6 +383,7 @@ impl Mutation {
     }
 
     /// Adds or corrects an article's part of a relation.
+    #[graphql(directive = crate::protect::directives::cost::apply("10".into()))]
     async fn put_relation(
         &self,
         ctx: &Context<'_>,
@@ -404,6 +412,7 @@ impl Mutation {
     }
 
     /// Adds or corrects an article's part of an event.
+    #[graphql(directive = crate::protect::directives::cost::apply("10".into()))]
     async fn put_event(
         &self,
         ctx: &Context<'_>,
@@ -436,6 +445,7 @@ impl Mutation {
     }
 
     /// Adds or corrects an article's part of a statement.
+    #[graphql(directive = crate::protect::directives::cost::apply("10".into()))]
     async fn put_statement(
         &self,
         ctx: &Context<'_>,
@@ -462,6 +472,7 @@ impl Mutation {
     }
 
     /// Adds or corrects an article's citation of a fact (entity, relation, event or statement, by ID): the article's words that support it.
+    #[graphql(directive = crate::protect::directives::cost::apply("10".into()))]
     async fn cite(
         &self,
         ctx: &Context<'_>,

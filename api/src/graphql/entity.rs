@@ -1,7 +1,7 @@
 //! Actors, organisations and regions: the `Entity` interface and its three
 //! implementations, which share every field but their kind-specific ones.
 
-use super::common::{citations, load, store, Revision};
+use super::common::{bounded, citations, load, store, Revision, FACT_LIST, LONG_LIST};
 use super::event::{list_events, EventConnection};
 use super::history::{timeline, TimelineEntry};
 use super::ids::{encode, IdKind};
@@ -101,13 +101,23 @@ pub struct EntityData(pub Arc<ent::Model>);
     field(
         name = "timeline",
         ty = "Vec<TimelineEntry>",
-        desc = "status changes of its relations, its events and its statements, oldest first",
+        desc = "status changes of its relations, its events and its statements, oldest first (the first 100 unless first says otherwise)",
         arg(name = "from", ty = "Option<Date>"),
         arg(name = "to", ty = "Option<Date>"),
-        arg(name = "known_at", ty = "Option<DateTime>")
+        arg(name = "known_at", ty = "Option<DateTime>"),
+        arg(name = "first", ty = "Option<i32>", default = 100)
     ),
-    field(name = "revisions", ty = "Vec<Revision>", desc = "record-time log of changes to this entity, oldest first"),
-    field(name = "citations", ty = "Vec<super::common::Citation>")
+    field(
+        name = "revisions",
+        ty = "Vec<Revision>",
+        desc = "record-time log of changes to this entity, oldest first (the first 100 unless first says otherwise)",
+        arg(name = "first", ty = "Option<i32>", default = 100)
+    ),
+    field(
+        name = "citations",
+        ty = "Vec<super::common::Citation>",
+        arg(name = "first", ty = "Option<i32>", default = 20)
+    )
 )]
 #[derive(Clone)]
 pub enum Entity {
@@ -163,6 +173,7 @@ impl EntityData {
         &self.0.slug
     }
 
+    #[allow(clippy::too_many_arguments)]
     async fn related(
         &self,
         ctx: &Context<'_>,
@@ -171,10 +182,12 @@ impl EntityData {
         as_of: Option<Date>,
         known: Option<DateTime>,
         kind: Option<domain::EntityKind>,
+        first: Option<i32>,
     ) -> AppResult<Vec<Entity>> {
         let day = as_of_day(text(&as_of))?;
         let known = known_at(text(&known))?;
-        let rows = store(ctx).relations_at_end(rel_type, self.slug(), slug_is_source, day, known).await?;
+        let limit = super::common::PageSize::or(first, super::common::LONG_LIST)?.0;
+        let rows = store(ctx).relations_at_end(rel_type, self.slug(), slug_is_source, day, known, limit).await?;
         let mut others: Vec<String> =
             rows.into_iter().map(|r| if slug_is_source { r.target } else { r.source }).collect();
         others.dedup();
@@ -219,7 +232,8 @@ macro_rules! entity_type {
             async fn name(&self, _ctx: &Context<'_>) -> async_graphql::Result<String> {
                 Ok(self.0 .0.name.clone())
             }
-            /// other names it goes by in sources (Nato, Moscow for the Russian government, ...)
+            /// other names it goes by in sources (Nato, Moscow for the Russian government, ...); at most 50 per article
+            #[graphql(directive = crate::protect::directives::listSize::apply(Some(100), None, None, None))]
             async fn aliases(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<String>> {
                 let rows = load(ctx, OwnedBy::<entity::alias::Entity>::new(self.0 .0.id)).await?;
                 Ok(rows.unwrap_or_default().into_iter().map(|a| a.name).collect())
@@ -227,13 +241,15 @@ macro_rules! entity_type {
             async fn description(&self, _ctx: &Context<'_>) -> async_graphql::Result<Option<String>> {
                 Ok(self.0 .0.description.clone())
             }
-            /// identifiers in other systems (wikidata Q7184, iso-3166 GE, ...)
+            /// identifiers in other systems (wikidata Q7184, iso-3166 GE, ...); at most 50 per article
+            #[graphql(directive = crate::protect::directives::listSize::apply(Some(100), None, None, None))]
             async fn external_ids(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ExternalId>> {
                 let rows = load(ctx, OwnedBy::<entity::external_id::Entity>::new(self.0 .0.id)).await?.unwrap_or_default();
                 Ok(rows.into_iter().map(|x| ExternalId { scheme: x.scheme, value: x.value, url: x.url }).collect())
             }
             /// relations with this entity at either end that hold at asOf, as recorded at knownAt
             #[allow(clippy::too_many_arguments)]
+            #[graphql(directive = crate::protect::directives::listSize::apply(None, Some(vec!["first".into()]), Some(vec!["edges".into()]), Some(false)))]
             async fn relations(
                 &self,
                 ctx: &Context<'_>,
@@ -258,6 +274,7 @@ macro_rules! entity_type {
                 Ok(list_relations(ctx, filter, first, after).await?)
             }
             /// events it took part in, oldest first
+            #[graphql(directive = crate::protect::directives::listSize::apply(None, Some(vec!["first".into()]), Some(vec!["edges".into()]), Some(false)))]
             async fn events(
                 &self,
                 ctx: &Context<'_>,
@@ -271,6 +288,7 @@ macro_rules! entity_type {
                 Ok(list_events(ctx, filter, first, after).await?)
             }
             /// statements it made, oldest first
+            #[graphql(directive = crate::protect::directives::listSize::apply(None, Some(vec!["first".into()]), Some(vec!["edges".into()]), Some(false)))]
             async fn statements(
                 &self,
                 ctx: &Context<'_>,
@@ -280,24 +298,36 @@ macro_rules! entity_type {
                 let filter = StatementFilter { speaker: Some(self.0 .0.slug.clone()), about: None };
                 Ok(list_statements(ctx, filter, first, after).await?)
             }
-            /// status changes of its relations, its events and its statements, oldest first
+            /// status changes of its relations, its events and its statements, oldest first (the first 100 unless first says otherwise)
+            #[graphql(directive = crate::protect::directives::listSize::apply(None, Some(vec!["first".into()]), None, Some(false)))]
             async fn timeline(
                 &self,
                 ctx: &Context<'_>,
                 from: Option<Date>,
                 to: Option<Date>,
                 known_at: Option<DateTime>,
+                #[graphql(default = 100)] first: Option<i32>,
             ) -> async_graphql::Result<Vec<TimelineEntry>> {
-                Ok(timeline(ctx, std::slice::from_ref(&self.0 .0.slug), from, to, known_at).await?)
+                Ok(timeline(ctx, std::slice::from_ref(&self.0 .0.slug), from, to, known_at, first).await?)
             }
-            /// record-time log of changes to this entity, oldest first
-            async fn revisions(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Revision>> {
-                let rows = load(ctx, RevisionsOf("entity", self.0 .0.slug.clone())).await?;
-                Ok(rows.unwrap_or_default().into_iter().map(Revision).collect())
+            /// record-time log of changes to this entity, oldest first (the first 100 unless first says otherwise)
+            #[graphql(directive = crate::protect::directives::listSize::apply(None, Some(vec!["first".into()]), None, Some(false)))]
+            async fn revisions(
+                &self,
+                ctx: &Context<'_>,
+                #[graphql(default = 100)] first: Option<i32>,
+            ) -> async_graphql::Result<Vec<Revision>> {
+                let rows = load(ctx, RevisionsOf("entity", self.0 .0.slug.clone())).await?.unwrap_or_default();
+                Ok(bounded(rows, first, LONG_LIST)?.into_iter().map(Revision).collect())
             }
-            async fn citations(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<super::common::Citation>> {
+            #[graphql(directive = crate::protect::directives::listSize::apply(None, Some(vec!["first".into()]), None, Some(false)))]
+            async fn citations(
+                &self,
+                ctx: &Context<'_>,
+                #[graphql(default = 20)] first: Option<i32>,
+            ) -> async_graphql::Result<Vec<super::common::Citation>> {
                 let rows = load(ctx, CitationsOf("entity", self.0 .0.slug.clone(), crate::time::Known::Now)).await?;
-                Ok(citations(rows))
+                Ok(citations(Some(bounded(rows.unwrap_or_default(), first, FACT_LIST)?)))
             }
             $($extra)*
         }
@@ -307,9 +337,10 @@ macro_rules! entity_type {
 entity_type! {
     /// A state, person, armed force or other party that acts.
     Actor {
-        /// for a state: the regions that lie in it at asOf
-        async fn regions(&self, ctx: &Context<'_>, as_of: Option<Date>, known_at: Option<DateTime>) -> async_graphql::Result<Vec<Region>> {
-            let found = self.0.related(ctx, "part-of", false, as_of, known_at, Some(domain::EntityKind::Region)).await?;
+        /// for a state: the regions that lie in it at asOf (the first 100 unless first says otherwise)
+        #[graphql(directive = crate::protect::directives::listSize::apply(None, Some(vec!["first".into()]), None, Some(false)))]
+        async fn regions(&self, ctx: &Context<'_>, as_of: Option<Date>, known_at: Option<DateTime>, #[graphql(default = 100)] first: Option<i32>) -> async_graphql::Result<Vec<Region>> {
+            let found = self.0.related(ctx, "part-of", false, as_of, known_at, Some(domain::EntityKind::Region), first).await?;
             Ok(found.into_iter().filter_map(|e| match e { Entity::Region(r) => Some(r), _ => None }).collect())
         }
     }
@@ -318,9 +349,10 @@ entity_type! {
 entity_type! {
     /// An alliance, intergovernmental organisation, council, commission or other body.
     Organisation {
-        /// entities in a membership relation with it at asOf
-        async fn members(&self, ctx: &Context<'_>, as_of: Option<Date>, known_at: Option<DateTime>) -> async_graphql::Result<Vec<Entity>> {
-            Ok(self.0.related(ctx, "membership", false, as_of, known_at, None).await?)
+        /// entities in a membership relation with it at asOf (the first 100 unless first says otherwise)
+        #[graphql(directive = crate::protect::directives::listSize::apply(None, Some(vec!["first".into()]), None, Some(false)))]
+        async fn members(&self, ctx: &Context<'_>, as_of: Option<Date>, known_at: Option<DateTime>, #[graphql(default = 100)] first: Option<i32>) -> async_graphql::Result<Vec<Entity>> {
+            Ok(self.0.related(ctx, "membership", false, as_of, known_at, None, first).await?)
         }
     }
 }
@@ -328,13 +360,15 @@ entity_type! {
 entity_type! {
     /// A place that is not a state: a breakaway region, province, city, port.
     Region {
-        /// the states or regions it lies in at asOf (a disputed region may have several)
-        async fn part_of(&self, ctx: &Context<'_>, as_of: Option<Date>, known_at: Option<DateTime>) -> async_graphql::Result<Vec<Entity>> {
-            Ok(self.0.related(ctx, "part-of", true, as_of, known_at, None).await?)
+        /// the states or regions it lies in at asOf (a disputed region may have several; the first 100 unless first says otherwise)
+        #[graphql(directive = crate::protect::directives::listSize::apply(None, Some(vec!["first".into()]), None, Some(false)))]
+        async fn part_of(&self, ctx: &Context<'_>, as_of: Option<Date>, known_at: Option<DateTime>, #[graphql(default = 100)] first: Option<i32>) -> async_graphql::Result<Vec<Entity>> {
+            Ok(self.0.related(ctx, "part-of", true, as_of, known_at, None, first).await?)
         }
-        /// regions that lie in it at asOf
-        async fn parts(&self, ctx: &Context<'_>, as_of: Option<Date>, known_at: Option<DateTime>) -> async_graphql::Result<Vec<Region>> {
-            let found = self.0.related(ctx, "part-of", false, as_of, known_at, Some(domain::EntityKind::Region)).await?;
+        /// regions that lie in it at asOf (the first 100 unless first says otherwise)
+        #[graphql(directive = crate::protect::directives::listSize::apply(None, Some(vec!["first".into()]), None, Some(false)))]
+        async fn parts(&self, ctx: &Context<'_>, as_of: Option<Date>, known_at: Option<DateTime>, #[graphql(default = 100)] first: Option<i32>) -> async_graphql::Result<Vec<Region>> {
+            let found = self.0.related(ctx, "part-of", false, as_of, known_at, Some(domain::EntityKind::Region), first).await?;
             Ok(found.into_iter().filter_map(|e| match e { Entity::Region(r) => Some(r), _ => None }).collect())
         }
     }

@@ -1,8 +1,8 @@
 //! Events and event listings.
 
 use super::common::{
-    citations, connection, decode_cursor, encode_cursor, load, parse_cursor_number, store, Citation, FuzzyDate,
-    PageSize,
+    bounded, citations, connection, decode_cursor, encode_cursor, load, parse_cursor_number, store, Citation,
+    FuzzyDate, PageSize, FACT_LIST,
 };
 use super::entity::{Entity, Region};
 use super::ids::{encode, IdKind};
@@ -46,6 +46,8 @@ impl Event {
             _ => None,
         })
     }
+    /// everyone who took part, with their roles (at most 50: a bundle gives no more)
+    #[graphql(directive = crate::protect::directives::listSize::apply(Some(50), None, None, None))]
     async fn participants(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Participant>> {
         let rows = load(ctx, OwnedBy::<entity::participant::Entity>::new(self.0.id)).await?.unwrap_or_default();
         let slugs: Vec<String> = rows.iter().map(|p| p.entity_slug.clone()).collect();
@@ -58,13 +60,20 @@ impl Event {
         }
         Ok(out)
     }
-    /// figures the source gives (prisoners released: 15, observers: 20)
+    /// figures the source gives (prisoners released: 15, observers: 20); at most 50
+    #[graphql(directive = crate::protect::directives::listSize::apply(Some(50), None, None, None))]
     async fn quantities(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Quantity>> {
         let rows = load(ctx, OwnedBy::<entity::quantity::Entity>::new(self.0.id)).await?.unwrap_or_default();
         Ok(rows.into_iter().map(Quantity::from).collect())
     }
-    async fn citations(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Citation>> {
-        Ok(citations(load(ctx, CitationsOf("event", self.0.key.clone(), Known::Now)).await?))
+    #[graphql(directive = crate::protect::directives::listSize::apply(None, Some(vec!["first".into()]), None, Some(false)))]
+    async fn citations(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 20)] first: Option<i32>,
+    ) -> async_graphql::Result<Vec<Citation>> {
+        let rows = load(ctx, CitationsOf("event", self.0.key.clone(), Known::Now)).await?.unwrap_or_default();
+        Ok(citations(Some(bounded(rows, first, FACT_LIST)?)))
     }
 }
 

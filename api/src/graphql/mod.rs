@@ -1,6 +1,6 @@
-//! Schema assembly: the `Query` root merged from one object per domain,
-//! with depth and complexity limits so that no single request can ask for
-//! unbounded work.
+//! Schema assembly: the `Query`, `Mutation` and `Subscription` roots, with
+//! a depth limit and the cost limit of [`crate::protect`], so that no single
+//! request can ask for unbounded work.
 
 pub mod article;
 pub mod common;
@@ -38,20 +38,53 @@ pub use self::curation::{Mutation, Subscription};
 
 pub type AppSchema = Schema<Query, Mutation, Subscription>;
 
+use crate::protect::cost::CostModel;
+use crate::protect::CostLimit;
+pub use crate::protect::CostMode;
+
 /// Deepest query accepted: deep enough for timelines of relations of entities.
 pub const MAX_DEPTH: usize = 16;
-/// Largest complexity accepted (fields, with lists counted by their page size).
-pub const MAX_COMPLEXITY: usize = 20_000;
 /// Longest `path` search.
 pub const MAX_PATH_DEPTH: i32 = 6;
 
-/// Builds the schema. Per-request data (the DataLoader) is added by the server.
-pub fn build_schema() -> AppSchema {
+/// What a request may cost, and whether a costlier one is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CostPolicy {
+    pub limit: u64,
+    pub mode: CostMode,
+}
+
+impl Default for CostPolicy {
+    fn default() -> Self {
+        CostPolicy { limit: DEFAULT_COST_LIMIT, mode: CostMode::Enforce }
+    }
+}
+
+/// The default cost limit: every README example and GraphiQL's
+/// introspection pass; a page of 100 relations with their ends, history and
+/// citations passes; pages of 100 nested three deep do not.
+pub const DEFAULT_COST_LIMIT: u64 = 200_000;
+
+fn builder() -> async_graphql::SchemaBuilder<Query, Mutation, Subscription> {
     Schema::build(Query, Mutation, Subscription)
         .register_output_type::<Entity>()
         .register_output_type::<Node>()
         .limit_depth(MAX_DEPTH)
-        .limit_complexity(MAX_COMPLEXITY)
+}
+
+/// Builds the schema with the default cost policy.
+pub fn build_schema() -> AppSchema {
+    build_schema_with(CostPolicy::default())
+}
+
+/// Builds the schema; its cost model is read from its own SDL. Per-request
+/// data (the DataLoader, the caller's token) is added by the server.
+pub fn build_schema_with(policy: CostPolicy) -> AppSchema {
+    let sdl = builder().finish().sdl();
+    let model = CostModel::from_sdl(&sdl).unwrap_or_default();
+    builder()
+        .extension(crate::protect::hygiene::ErrorHygiene)
+        .extension(CostLimit::new(model, policy.limit, policy.mode))
         .finish()
 }
 
@@ -133,6 +166,7 @@ impl Query {
         Ok(node_by_id(ctx, &id).await?)
     }
 
+    #[graphql(directive = crate::protect::directives::listSize::apply(Some(100), None, None, None))]
     async fn nodes(&self, ctx: &Context<'_>, ids: Vec<ID>) -> async_graphql::Result<Vec<Option<Node>>> {
         if ids.len() > common::MAX_PAGE as usize {
             return Err(AppError::bad_input(format!("ids: at most {} ids per request", common::MAX_PAGE)).into());
@@ -146,6 +180,7 @@ impl Query {
         Ok(Entity::load(ctx, &slug).await?)
     }
 
+    #[graphql(directive = crate::protect::directives::listSize::apply(None, Some(vec!["first".into()]), Some(vec!["edges".into()]), Some(false)))]
     async fn entities(
         &self,
         ctx: &Context<'_>,
@@ -159,6 +194,7 @@ impl Query {
     }
 
     /// entities whose name or an alias matches text, best match first: an exact name or alias before any partial match
+    #[graphql(directive = crate::protect::directives::listSize::apply(None, Some(vec!["first".into()]), None, Some(false)))]
     async fn search(
         &self,
         ctx: &Context<'_>,
@@ -176,6 +212,7 @@ impl Query {
     }
 
     /// entity: either end is that slug; between: the two ends are those two slugs, in either order
+    #[graphql(directive = crate::protect::directives::listSize::apply(None, Some(vec!["first".into()]), Some(vec!["edges".into()]), Some(false)))]
     #[allow(clippy::too_many_arguments)]
     async fn relations(
         &self,
@@ -216,6 +253,7 @@ impl Query {
         Ok(list_relations(ctx, filter, first, after).await?)
     }
 
+    #[graphql(directive = crate::protect::directives::listSize::apply(None, Some(vec!["first".into()]), Some(vec!["edges".into()]), Some(false)))]
     #[allow(clippy::too_many_arguments)]
     async fn events(
         &self,
@@ -239,6 +277,7 @@ impl Query {
         Ok(list_events(ctx, filter, first, after).await?)
     }
 
+    #[graphql(directive = crate::protect::directives::listSize::apply(None, Some(vec!["first".into()]), Some(vec!["edges".into()]), Some(false)))]
     async fn statements(
         &self,
         ctx: &Context<'_>,
@@ -257,6 +296,7 @@ impl Query {
     }
 
     /// merged timeline of the named entities, oldest first
+    #[graphql(directive = crate::protect::directives::listSize::apply(None, Some(vec!["first".into()]), None, Some(false)))]
     async fn timeline(
         &self,
         ctx: &Context<'_>,
@@ -264,15 +304,20 @@ impl Query {
         from: Option<Date>,
         to: Option<Date>,
         known_at: Option<DateTime>,
+        #[graphql(default = 100)] first: Option<i32>,
     ) -> async_graphql::Result<Vec<TimelineEntry>> {
         if entities.is_empty() || entities.len() > 20 {
             return Err(AppError::bad_input("entities: give from 1 to 20 slugs").into());
         }
         known_slugs(ctx, "entities", &entities).await?;
-        Ok(timeline(ctx, &entities, from, to, known_at).await?)
+        Ok(timeline(ctx, &entities, from, to, known_at, first).await?)
     }
 
     /// a shortest chain of relations that hold at asOf linking two entities, in order from -> to; null where none within maxDepth
+    #[graphql(
+        directive = crate::protect::directives::listSize::apply(None, Some(vec!["maxDepth".into()]), None, Some(false)),
+        directive = crate::protect::directives::cost::apply("10".into())
+    )]
     async fn path(
         &self,
         ctx: &Context<'_>,
@@ -295,6 +340,7 @@ impl Query {
         Ok(found.map(|chain| chain.into_iter().map(Relation).collect()))
     }
 
+    #[graphql(directive = crate::protect::directives::listSize::apply(None, Some(vec!["first".into()]), Some(vec!["edges".into()]), Some(false)))]
     async fn articles(
         &self,
         ctx: &Context<'_>,

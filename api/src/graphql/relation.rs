@@ -1,7 +1,8 @@
 //! Relations, their status history, and relation listings.
 
 use super::common::{
-    citations, connection, decode_cursor, encode_cursor, load, store, Citation, FuzzyDate, PageSize, Revision,
+    bounded, citations, connection, decode_cursor, encode_cursor, load, store, Citation, FuzzyDate, PageSize, Revision,
+    FACT_LIST, LONG_LIST,
 };
 use super::entity::{Entity, Organisation};
 use super::ids::{encode, IdKind};
@@ -132,18 +133,36 @@ impl Relation {
     ) -> async_graphql::Result<Option<StatusAnswer>> {
         Ok(self.decision(ctx, &as_of, &known_at).await?)
     }
-    /// valid-time history as recorded at knownAt, oldest first
-    async fn history(&self, ctx: &Context<'_>, known_at: Option<DateTime>) -> async_graphql::Result<Vec<StatusPeriod>> {
+    /// valid-time history as recorded at knownAt, oldest first (the first 20 periods unless first says otherwise)
+    #[graphql(directive = crate::protect::directives::listSize::apply(None, Some(vec!["first".into()]), None, Some(false)))]
+    async fn history(
+        &self,
+        ctx: &Context<'_>,
+        known_at: Option<DateTime>,
+        #[graphql(default = 20)] first: Option<i32>,
+    ) -> async_graphql::Result<Vec<StatusPeriod>> {
         let known = crate::time::known_at(text(&known_at))?;
-        Ok(self.periods(ctx, known).await?.into_iter().map(|p| StatusPeriod(p, known)).collect())
+        let rows = bounded(self.periods(ctx, known).await?, first, FACT_LIST)?;
+        Ok(rows.into_iter().map(|p| StatusPeriod(p, known)).collect())
     }
-    /// record-time log of every change to this relation, oldest first
-    async fn revisions(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Revision>> {
-        let rows = load(ctx, RevisionsOf("relation", self.0.key.clone())).await?;
-        Ok(rows.unwrap_or_default().into_iter().map(Revision).collect())
+    /// record-time log of every change to this relation, oldest first (the first 100 unless first says otherwise)
+    #[graphql(directive = crate::protect::directives::listSize::apply(None, Some(vec!["first".into()]), None, Some(false)))]
+    async fn revisions(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 100)] first: Option<i32>,
+    ) -> async_graphql::Result<Vec<Revision>> {
+        let rows = load(ctx, RevisionsOf("relation", self.0.key.clone())).await?.unwrap_or_default();
+        Ok(bounded(rows, first, LONG_LIST)?.into_iter().map(Revision).collect())
     }
-    async fn citations(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Citation>> {
-        Ok(citations(load(ctx, CitationsOf("relation", self.0.key.clone(), Known::Now)).await?))
+    #[graphql(directive = crate::protect::directives::listSize::apply(None, Some(vec!["first".into()]), None, Some(false)))]
+    async fn citations(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 20)] first: Option<i32>,
+    ) -> async_graphql::Result<Vec<Citation>> {
+        let rows = load(ctx, CitationsOf("relation", self.0.key.clone(), Known::Now)).await?.unwrap_or_default();
+        Ok(citations(Some(bounded(rows, first, FACT_LIST)?)))
     }
 }
 
@@ -166,8 +185,14 @@ impl StatusPeriod {
     async fn note(&self) -> Option<&str> {
         self.0.note.as_deref()
     }
-    async fn citations(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Citation>> {
-        Ok(citations(load(ctx, CitationsOf("period", self.0.id.to_string(), self.1)).await?))
+    #[graphql(directive = crate::protect::directives::listSize::apply(None, Some(vec!["first".into()]), None, Some(false)))]
+    async fn citations(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 20)] first: Option<i32>,
+    ) -> async_graphql::Result<Vec<Citation>> {
+        let rows = load(ctx, CitationsOf("period", self.0.id.to_string(), self.1)).await?.unwrap_or_default();
+        Ok(citations(Some(bounded(rows, first, FACT_LIST)?)))
     }
     async fn recorded_at(&self) -> async_graphql::Result<DateTime> {
         Ok(DateTime::from_micros(self.0.recorded_at)?)

@@ -1,6 +1,8 @@
 //! Attributed statements and statement listings.
 
-use super::common::{citations, connection, encode_cursor, load, store, Citation, FuzzyDate, PageSize};
+use super::common::{
+    bounded, citations, connection, encode_cursor, load, store, Citation, FuzzyDate, PageSize, FACT_LIST,
+};
 use super::entity::Entity;
 use super::event::{date_cursor, Quantity};
 use super::ids::{encode, IdKind};
@@ -33,18 +35,27 @@ impl Statement {
     async fn summary(&self) -> &str {
         &self.0.summary
     }
+    /// the entities it concerns (at most 50)
+    #[graphql(directive = crate::protect::directives::listSize::apply(Some(50), None, None, None))]
     async fn about(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Entity>> {
         let rows = load(ctx, OwnedBy::<entity::statement_about::Entity>::new(self.0.id)).await?.unwrap_or_default();
         let slugs: Vec<String> = rows.into_iter().map(|a| a.entity_slug).collect();
         Ok(Entity::load_many(ctx, &slugs).await?)
     }
-    /// figures the statement gives (up to 100 monitors)
+    /// figures the statement gives (up to 100 monitors); at most 50
+    #[graphql(directive = crate::protect::directives::listSize::apply(Some(50), None, None, None))]
     async fn quantities(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Quantity>> {
         let rows = load(ctx, OwnedBy::<entity::statement_quantity::Entity>::new(self.0.id)).await?.unwrap_or_default();
         Ok(rows.into_iter().map(Quantity::from).collect())
     }
-    async fn citations(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Citation>> {
-        Ok(citations(load(ctx, CitationsOf("statement", self.0.key.clone(), Known::Now)).await?))
+    #[graphql(directive = crate::protect::directives::listSize::apply(None, Some(vec!["first".into()]), None, Some(false)))]
+    async fn citations(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 20)] first: Option<i32>,
+    ) -> async_graphql::Result<Vec<Citation>> {
+        let rows = load(ctx, CitationsOf("statement", self.0.key.clone(), Known::Now)).await?.unwrap_or_default();
+        Ok(citations(Some(bounded(rows, first, FACT_LIST)?)))
     }
 }
 

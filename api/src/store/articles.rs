@@ -5,7 +5,7 @@ use crate::error::AppResult;
 use crate::time::Known;
 use entity::article;
 use entity::rules::visible;
-use sea_orm::{ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 /// Keyset position: publication instant and key.
 pub type ArticleCursor = (i64, String);
@@ -23,16 +23,15 @@ impl Store {
                 ),
             );
         }
-        let rows = q
-            .order_by_asc(article::Column::PublishedAt)
-            .order_by_asc(article::Column::Key)
-            .limit(first as u64 + 1)
-            .all(&self.db)
+        let rows = self
+            .fetch(
+                q.order_by_asc(article::Column::PublishedAt).order_by_asc(article::Column::Key).limit(first as u64 + 1),
+            )
             .await?;
         Ok(Page::from_overfetch(rows, first))
     }
 
     pub async fn article_count(&self) -> AppResult<u64> {
-        Ok(article::Entity::find().filter(visible(article::Entity, Known::Now)).count(&self.db).await?)
+        self.tally(article::Entity::find().filter(visible(article::Entity, Known::Now))).await
     }
 }

@@ -5,7 +5,7 @@ use crate::error::AppResult;
 use crate::time::Known;
 use entity::entity as ent;
 use entity::rules::visible;
-use sea_orm::{ColumnTrait, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect};
 use std::collections::HashMap;
 
 /// Filters of `Query.entities`.
@@ -22,10 +22,8 @@ impl Store {
         let mut out = self.current_by_key::<ent::Entity>(slugs).await?;
         let missing: Vec<String> = slugs.iter().filter(|s| !out.contains_key(*s)).cloned().collect();
         if !missing.is_empty() {
-            for m in ent::Entity::find()
-                .filter(ent::Column::Slug.is_in(missing))
-                .order_by_asc(ent::Column::Id)
-                .all(&self.db)
+            for m in self
+                .fetch(ent::Entity::find().filter(ent::Column::Slug.is_in(missing)).order_by_asc(ent::Column::Id))
                 .await?
             {
                 out.insert(m.slug.clone(), m);
@@ -56,12 +54,12 @@ impl Store {
         if let Some(after) = after {
             q = q.filter(ent::Column::Slug.gt(after));
         }
-        let rows = q.order_by_asc(ent::Column::Slug).limit(first as u64 + 1).all(&self.db).await?;
+        let rows = self.fetch(q.order_by_asc(ent::Column::Slug).limit(first as u64 + 1)).await?;
         Ok(Page::from_overfetch(rows, first))
     }
 
     pub async fn entity_count(&self, filter: &EntityFilter) -> AppResult<u64> {
-        Ok(Self::entity_query(filter).count(&self.db).await?)
+        self.tally(Self::entity_query(filter)).await
     }
 
     /// Entities whose folded name or alias contains the folded text: exact
@@ -115,7 +113,7 @@ impl Store {
                 *rank = Ord::min(*rank, hit.rank);
             }
         }
-        let rows = ent::Entity::find().filter(ent::Column::Id.is_in(best.keys().copied())).all(&self.db).await?;
+        let rows = self.fetch(ent::Entity::find().filter(ent::Column::Id.is_in(best.keys().copied()))).await?;
         let mut ranked: Vec<(i32, ent::Model)> = rows.into_iter().map(|m| (best[&m.id], m)).collect();
         ranked.sort_by(|a, b| (a.0, &a.1.search_name, &a.1.slug).cmp(&(b.0, &b.1.search_name, &b.1.slug)));
         Ok(ranked.into_iter().take(first).map(|(_, m)| m).collect())

@@ -6,7 +6,7 @@ use crate::time::Known;
 use entity::rules::visible;
 use entity::{event, participant};
 use sea_orm::sea_query::Query;
-use sea_orm::{ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select};
 
 /// Filters of an event listing; `from`/`to` are day numbers (inclusive).
 #[derive(Debug, Clone)]
@@ -65,16 +65,13 @@ impl Store {
         if let Some(cursor) = after {
             q = q.filter(after_date_cursor(event::Column::DateEarliest, event::Column::Key, cursor));
         }
-        let rows = q
-            .order_by_asc(event::Column::DateEarliest)
-            .order_by_asc(event::Column::Key)
-            .limit(first as u64 + 1)
-            .all(&self.db)
+        let rows = self
+            .fetch(q.order_by_asc(event::Column::DateEarliest).order_by_asc(event::Column::Key).limit(first as u64 + 1))
             .await?;
         Ok(Page::from_overfetch(rows, first))
     }
 
     pub async fn event_count(&self, f: &EventFilter) -> AppResult<u64> {
-        Ok(event_query(f).count(&self.db).await?)
+        self.tally(event_query(f)).await
     }
 }

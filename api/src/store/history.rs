@@ -51,12 +51,14 @@ impl Store {
     /// Revisions of these facts, oldest first.
     pub async fn revisions(&self, kind: &str, keys: &[String]) -> AppResult<HashMap<String, Vec<revision::Model>>> {
         let mut out: HashMap<String, Vec<revision::Model>> = HashMap::new();
-        for r in revision::Entity::find()
-            .filter(revision::Column::SubjectKind.eq(kind))
-            .filter(revision::Column::SubjectKey.is_in(keys.iter().cloned()))
-            .order_by_asc(revision::Column::RecordedAt)
-            .order_by_asc(revision::Column::Id)
-            .all(&self.db)
+        for r in self
+            .fetch(
+                revision::Entity::find()
+                    .filter(revision::Column::SubjectKind.eq(kind))
+                    .filter(revision::Column::SubjectKey.is_in(keys.iter().cloned()))
+                    .order_by_asc(revision::Column::RecordedAt)
+                    .order_by_asc(revision::Column::Id),
+            )
             .await?
         {
             out.entry(r.subject_key.clone()).or_default().push(r);

@@ -26,22 +26,57 @@ use sea_orm::{
     QueryOrder, Statement, Value,
 };
 use std::collections::HashMap;
+use std::sync::Arc;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
-/// Handle on the database, cheap to clone.
+/// Handle on the database, cheap to clone. A request's store may hold only
+/// so many pool connections at once (its gate), so one request cannot take
+/// the pool from the others.
 #[derive(Clone)]
 pub struct Store {
     pub db: DatabaseConnection,
+    gate: Option<Arc<Semaphore>>,
 }
 
 impl Store {
     pub fn new(db: DatabaseConnection) -> Self {
-        Store { db }
+        Store { db, gate: None }
+    }
+
+    /// The store of one request, holding at most `connections` pool
+    /// connections at once.
+    pub fn for_request(&self, connections: usize) -> Store {
+        Store { db: self.db.clone(), gate: Some(Arc::new(Semaphore::new(connections.max(1)))) }
+    }
+
+    /// Waits for the request's turn to use a connection; held while it does.
+    pub async fn turn(&self) -> Option<OwnedSemaphorePermit> {
+        match &self.gate {
+            Some(gate) => gate.clone().acquire_owned().await.ok(),
+            None => None,
+        }
+    }
+
+    /// Runs a query built with sea-orm, in the request's turn.
+    async fn fetch<E: EntityTrait>(&self, query: sea_orm::Select<E>) -> AppResult<Vec<E::Model>> {
+        let _turn = self.turn().await;
+        Ok(query.all(&self.db).await?)
+    }
+
+    /// Counts the rows of a query built with sea-orm, in the request's turn.
+    async fn tally<E: EntityTrait>(&self, query: sea_orm::Select<E>) -> AppResult<u64>
+    where
+        E::Model: Sync,
+    {
+        use sea_orm::PaginatorTrait;
+        let _turn = self.turn().await;
+        Ok(query.count(&self.db).await?)
     }
 
     /// The rows owned by each of these version rows, in insertion order.
     pub async fn owned<E: Owned>(&self, parents: &[i64]) -> AppResult<HashMap<i64, Vec<E::Model>>> {
         let mut out: HashMap<i64, Vec<E::Model>> = HashMap::new();
-        for row in E::find().filter(E::PARENT.is_in(parents.iter().copied())).order_by_asc(E::ID).all(&self.db).await? {
+        for row in self.fetch(E::find().filter(E::PARENT.is_in(parents.iter().copied())).order_by_asc(E::ID)).await? {
             out.entry(E::parent(&row)).or_default().push(row);
         }
         Ok(out)
@@ -49,11 +84,10 @@ impl Store {
 
     /// The current version of each of these keys.
     pub async fn current_by_key<T: Versioned>(&self, keys: &[String]) -> AppResult<HashMap<String, T::Model>> {
-        let rows = T::find()
+        let query = T::find()
             .filter(T::KEY.is_in(keys.iter().cloned()))
-            .filter(entity::rules::visible(T::default(), Known::Now))
-            .all(&self.db)
-            .await?;
+            .filter(entity::rules::visible(T::default(), Known::Now));
+        let rows = self.fetch(query).await?;
         Ok(rows.into_iter().map(|r| (T::key(&r).to_owned(), r)).collect())
     }
 
@@ -63,6 +97,7 @@ impl Store {
 
     async fn all<T: FromQueryResult>(&self, sql: Sql) -> AppResult<Vec<T>> {
         use sea_orm::ConnectionTrait;
+        let _turn = self.turn().await;
         let rows = self.db.query_all_raw(sql.statement()).await?;
         rows.iter().map(|r| T::from_query_result(r, "").map_err(Into::into)).collect()
     }

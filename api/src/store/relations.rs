@@ -148,6 +148,7 @@ impl Store {
         slug_is_source: bool,
         day: i32,
         known: Known,
+        limit: usize,
     ) -> AppResult<Vec<relation::Model>> {
         let mut sql = self.sql();
         sql.push("SELECT ").push(&REL_COLUMNS).push(" FROM relation r WHERE r.type = ").bind(rel_type.to_owned());
@@ -156,7 +157,8 @@ impl Store {
             .visible("r", known)
             .push(" AND ")
             .expr(&entity::rules::relation_matches("r", day, known, None, Certainty::Possible))
-            .push(" ORDER BY r.key");
+            .push(" ORDER BY r.key LIMIT ")
+            .bind(limit as i64);
         self.all(sql).await
     }
 }

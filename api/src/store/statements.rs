@@ -7,7 +7,7 @@ use crate::time::Known;
 use entity::rules::visible;
 use entity::{statement, statement_about};
 use sea_orm::sea_query::Query;
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select};
 
 #[derive(Debug, Clone, Default)]
 pub struct StatementFilter {
@@ -44,16 +44,17 @@ impl Store {
         if let Some(cursor) = after {
             q = q.filter(after_date_cursor(statement::Column::DateEarliest, statement::Column::Key, cursor));
         }
-        let rows = q
-            .order_by_asc(statement::Column::DateEarliest)
-            .order_by_asc(statement::Column::Key)
-            .limit(first as u64 + 1)
-            .all(&self.db)
+        let rows = self
+            .fetch(
+                q.order_by_asc(statement::Column::DateEarliest)
+                    .order_by_asc(statement::Column::Key)
+                    .limit(first as u64 + 1),
+            )
             .await?;
         Ok(Page::from_overfetch(rows, first))
     }
 
     pub async fn statement_count(&self, f: &StatementFilter) -> AppResult<u64> {
-        Ok(statement_query(f).count(&self.db).await?)
+        self.tally(statement_query(f)).await
     }
 }
