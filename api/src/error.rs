@@ -17,6 +17,9 @@ pub enum AppError {
     BadInput(String),
     /// A named thing does not exist (`NOT_FOUND`).
     NotFound(String),
+    /// An argument is larger than its limit (`INPUT_TOO_LARGE`); the
+    /// message states the limit and the size found.
+    TooLarge(String),
     /// A bundle or edit with every problem found, each with its place
     /// (`BAD_USER_INPUT`, the problems in `extensions.problems`).
     Invalid(Vec<(String, String)>),
@@ -50,11 +53,17 @@ impl AppError {
         AppError::NotFound(message.into())
     }
 
+    /// `argument` has `found` items (or characters), over `limit`.
+    pub fn too_large(argument: &str, what: &str, found: usize, limit: usize) -> Self {
+        AppError::TooLarge(format!("{argument}: at most {limit} {what}, got {found}"))
+    }
+
     /// What the client is told.
     pub fn message(&self) -> String {
         match self {
             AppError::BadInput(m)
             | AppError::NotFound(m)
+            | AppError::TooLarge(m)
             | AppError::Unauthenticated(m)
             | AppError::Forbidden(m)
             | AppError::Conflict { message: m, .. } => m.clone(),
@@ -73,6 +82,7 @@ impl AppError {
         match self {
             AppError::BadInput(_) | AppError::Invalid(_) => "BAD_USER_INPUT",
             AppError::NotFound(_) => "NOT_FOUND",
+            AppError::TooLarge(_) => "INPUT_TOO_LARGE",
             AppError::Unauthenticated(_) => "UNAUTHENTICATED",
             AppError::Forbidden(_) => "FORBIDDEN",
             AppError::Conflict { .. } => "CONFLICT",

@@ -510,7 +510,6 @@ async fn execute(
             return request_error(StatusCode::BAD_REQUEST, media, "BAD_REQUEST", "`variables` must be a JSON object")
         }
     };
-    let operation = params.operation_name.clone().unwrap_or_else(|| "-".to_owned());
     let wanted = params.operation_name.clone();
     let mut request = Request::new(query).variables(variables);
     if let Some(name) = params.operation_name {
@@ -521,6 +520,14 @@ async fn execute(
     let doc = match request.parsed_query() {
         Ok(doc) => doc,
         Err(e) => return refused(media, "GRAPHQL_PARSE_FAILED", vec![e], None),
+    };
+    // The operation's name for logs and metrics: the one asked for, or the
+    // name of the document's only operation.
+    let operation = match &wanted {
+        Some(name) => name.clone(),
+        None => {
+            doc.operations.iter().next().and_then(|(name, _)| name).map_or_else(|| "-".to_owned(), |n| n.to_string())
+        }
     };
     if method == Method::GET {
         let is_mutation = doc.operations.iter().any(|(name, op)| {

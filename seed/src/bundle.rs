@@ -348,6 +348,28 @@ impl Checker<'_> {
         if value.trim().is_empty() {
             self.add(place, "must not be empty");
         }
+        self.at_most(place, value, SHORT_TEXT);
+    }
+
+    /// A text that may be long (a summary, a quote), but not unbounded.
+    fn long(&mut self, place: &str, value: Option<&String>) {
+        if let Some(value) = value {
+            self.at_most(place, value, LONG_TEXT);
+        }
+    }
+
+    fn at_most(&mut self, place: &str, value: &str, limit: usize) {
+        let n = value.chars().count();
+        if n > limit {
+            self.add(place, format!("is {n} characters long; at most {limit} are allowed"));
+        }
+    }
+
+    /// A list of at most `limit` items.
+    fn few(&mut self, place: &str, len: usize, limit: usize) {
+        if len > limit {
+            self.add(place, format!("has {len} items; at most {limit} are allowed"));
+        }
     }
 
     /// The citation of a fact; every fact needs one.
@@ -361,7 +383,10 @@ impl Checker<'_> {
                 self.add(format!("{place}.cite"), "must not be empty");
                 String::new()
             }
-            Some(c) => c.clone(),
+            Some(c) => {
+                self.at_most(&format!("{place}.cite"), c, LONG_TEXT);
+                c.clone()
+            }
         }
     }
 
@@ -377,6 +402,9 @@ impl Checker<'_> {
 
     /// An article's part of an entity, with its names and identifiers checked.
     fn entity_part(&mut self, place: &str, what: Option<(EntityKind, String, String)>, e: &EntitySpec) -> EntityPart {
+        self.few(&format!("{place}.aliases"), e.aliases.len(), MAX_ITEMS);
+        self.few(&format!("{place}.external_ids"), e.external_ids.len(), MAX_ITEMS);
+        self.long(&format!("{place}.description"), e.description.as_ref());
         for (j, alias) in e.aliases.iter().enumerate() {
             self.text(&format!("{place}.aliases[{j}]"), alias);
         }
@@ -398,6 +426,7 @@ impl Checker<'_> {
 
     /// Figures, checked.
     fn quantities(&mut self, place: &str, specs: &[QuantitySpec]) -> Vec<Quantity> {
+        self.few(&format!("{place}.quantities"), specs.len(), MAX_ITEMS);
         for (j, q) in specs.iter().enumerate() {
             self.text(&format!("{place}.quantities[{j}].what"), &q.what);
             if !q.value.is_finite() {
@@ -433,6 +462,15 @@ impl Checker<'_> {
     }
 }
 
+/// Longest name, label, title or alias, in characters.
+pub const SHORT_TEXT: usize = 500;
+/// Longest summary, description, note, quote or cite, in characters.
+pub const LONG_TEXT: usize = 5_000;
+/// Most aliases, identifiers, periods, participants, figures or subjects of one fact.
+pub const MAX_ITEMS: usize = 50;
+/// Most facts in one bundle.
+pub const MAX_FACTS: usize = 5_000;
+
 /// Slugs a bundle refers to, checked against those it defines.
 struct References {
     kinds: HashMap<String, EntityKind>,
@@ -465,6 +503,8 @@ pub fn validate(file: &str, bundle: Bundle) -> Result<ValidBundle, Problems> {
     if !is_slug(&a.key) {
         c.add("article.key", format!("`{}` is not a valid key: use lowercase ASCII words joined by hyphens", a.key));
     }
+    let facts = bundle.entities.len() + bundle.relations.len() + bundle.events.len() + bundle.statements.len();
+    c.few("", facts, MAX_FACTS);
     c.text("article.title", &a.title);
     c.text("article.publisher", &a.publisher);
     let published_at = match DateTime::parse_from_rfc3339(&a.published_at) {
@@ -541,6 +581,7 @@ pub fn validate(file: &str, bundle: Bundle) -> Result<ValidBundle, Problems> {
             refs.check(&mut c, format!("{place}.body"), body, Some(EntityKind::Organisation));
         }
         let cite = c.cite(&place, &r.cite);
+        c.few(&format!("{place}.periods"), r.periods.len(), MAX_ITEMS);
         let mut periods = Vec::new();
         for (j, p) in r.periods.iter().enumerate() {
             let pp = format!("{place}.periods[{j}]");
@@ -556,6 +597,7 @@ pub fn validate(file: &str, bundle: Bundle) -> Result<ValidBundle, Problems> {
                 }
             }
             let cite = c.cite(&pp, &p.cite);
+            c.long(&format!("{pp}.note"), p.note.as_ref());
             if let (Some(status), Ok(from), Ok(to)) = (status, from, to) {
                 periods.push(Cited {
                     key: String::new(),
@@ -593,6 +635,8 @@ pub fn validate(file: &str, bundle: Bundle) -> Result<ValidBundle, Problems> {
             c.add(format!("{place}.type"), format!("unknown event type `{}` (see docs/vocabulary.md)", e.event_type));
         }
         c.text(&format!("{place}.title"), &e.title);
+        c.long(&format!("{place}.summary"), e.summary.as_ref());
+        c.few(&format!("{place}.participants"), e.participants.len(), MAX_ITEMS);
         let date = c.date(&format!("{place}.date"), &e.date);
         if let Some(location) = &e.location {
             refs.check(&mut c, format!("{place}.location"), location, Some(EntityKind::Region));
@@ -638,6 +682,8 @@ pub fn validate(file: &str, bundle: Bundle) -> Result<ValidBundle, Problems> {
         refs.check(&mut c, format!("{place}.speaker"), &s.speaker, None);
         let date = c.date(&format!("{place}.date"), &s.date);
         c.text(&format!("{place}.summary"), &s.summary);
+        c.long(&format!("{place}.quote"), s.quote.as_ref());
+        c.few(&format!("{place}.about"), s.about.len(), MAX_ITEMS);
         for (j, about) in s.about.iter().enumerate() {
             refs.check(&mut c, format!("{place}.about[{j}]"), about, None);
         }

@@ -91,9 +91,24 @@ pub fn encode_cursor(parts: &[&str]) -> String {
     URL_SAFE_NO_PAD.encode(parts.join("\u{1f}"))
 }
 
+/// Longest cursor or ID accepted, in bytes.
+pub const MAX_TOKEN: usize = 512;
+
+/// Input as error messages show it: its first 40 characters.
+pub fn shown(input: &str) -> String {
+    let mut out: String = input.chars().take(40).collect();
+    if out.len() < input.len() {
+        out.push('…');
+    }
+    out
+}
+
 /// Decodes a cursor with the given tag into its parts after the tag.
 pub fn decode_cursor(after: &str, tag: &str, parts: usize) -> AppResult<Vec<String>> {
-    let bad = || AppError::bad_input(format!("after: `{after}` is not a cursor from this list"));
+    if after.len() > MAX_TOKEN {
+        return Err(AppError::too_large("after", "bytes", after.len(), MAX_TOKEN));
+    }
+    let bad = || AppError::bad_input(format!("after: `{}` is not a cursor from this list", shown(after)));
     let bytes = URL_SAFE_NO_PAD.decode(after).map_err(|_| bad())?;
     let text = String::from_utf8(bytes).map_err(|_| bad())?;
     let mut fields: Vec<String> = text.split('\u{1f}').map(str::to_owned).collect();
@@ -105,7 +120,7 @@ pub fn decode_cursor(after: &str, tag: &str, parts: usize) -> AppResult<Vec<Stri
 }
 
 pub fn parse_cursor_number<T: std::str::FromStr>(after: &str, text: &str) -> AppResult<T> {
-    text.parse().map_err(|_| AppError::bad_input(format!("after: `{after}` is not a cursor from this list")))
+    text.parse().map_err(|_| AppError::bad_input(format!("after: `{}` is not a cursor from this list", shown(after))))
 }
 
 #[derive(SimpleObject, Clone, Debug)]

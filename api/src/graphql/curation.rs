@@ -305,6 +305,11 @@ impl Mutation {
         if reason.trim().is_empty() {
             return Err(AppError::bad_input("reason: say why the fact is withdrawn").into());
         }
+        if reason.chars().count() > seed::bundle::LONG_TEXT {
+            return Err(
+                AppError::too_large("reason", "characters", reason.chars().count(), seed::bundle::LONG_TEXT).into()
+            );
+        }
         let done = edit(ctx, Edit::Retract { kind, key, reason }, expected_revision).await?;
         let revision = done
             .revisions
@@ -501,8 +506,8 @@ impl Subscription {
         ctx: &Context<'_>,
         entities: Option<Vec<String>>,
     ) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<Revision>>> {
-        if entities.as_ref().is_some_and(|e| e.len() > MAX_FOLLOWED) {
-            return Err(AppError::bad_input(format!("entities: follow at most {MAX_FOLLOWED}")).into());
+        if let Some(e) = entities.as_ref().filter(|e| e.len() > MAX_FOLLOWED) {
+            return Err(AppError::too_large("entities", "slugs", e.len(), MAX_FOLLOWED).into());
         }
         let feed = ctx
             .data_opt::<ChangeFeed>()

@@ -58,7 +58,10 @@ pub fn encode(kind: IdKind, key: &str) -> async_graphql::ID {
 
 /// Decodes an ID; a malformed one is a `BAD_USER_INPUT` error.
 pub fn decode(id: &str) -> AppResult<(IdKind, String)> {
-    let shown: String = id.chars().take(40).collect();
+    if id.len() > super::common::MAX_TOKEN {
+        return Err(AppError::too_large("id", "bytes", id.len(), super::common::MAX_TOKEN));
+    }
+    let shown = super::common::shown(id);
     let bad = || AppError::bad_input(format!("id: `{shown}` is not an ID issued by this API"));
     let bytes = URL_SAFE_NO_PAD.decode(id).map_err(|_| bad())?;
     let text = String::from_utf8(bytes).map_err(|_| bad())?;

@@ -44,6 +44,10 @@ pub use crate::protect::CostMode;
 
 /// Deepest query accepted: deep enough for timelines of relations of entities.
 pub const MAX_DEPTH: usize = 16;
+/// Longest search text, after folding, in characters.
+pub const MAX_SEARCH: usize = 200;
+/// Most entities one timeline merges.
+pub const MAX_TIMELINE_ENTITIES: usize = 20;
 /// Longest `path` search.
 pub const MAX_PATH_DEPTH: i32 = 6;
 
@@ -169,7 +173,7 @@ impl Query {
     #[graphql(directive = crate::protect::directives::listSize::apply(Some(100), None, None, None))]
     async fn nodes(&self, ctx: &Context<'_>, ids: Vec<ID>) -> async_graphql::Result<Vec<Option<Node>>> {
         if ids.len() > common::MAX_PAGE as usize {
-            return Err(AppError::bad_input(format!("ids: at most {} ids per request", common::MAX_PAGE)).into());
+            return Err(AppError::too_large("ids", "IDs", ids.len(), common::MAX_PAGE as usize).into());
         }
         let lookups = ids.iter().map(|id| node_by_id(ctx, id));
         let found = async_graphql::futures_util::future::join_all(lookups).await;
@@ -204,6 +208,15 @@ impl Query {
     ) -> async_graphql::Result<Vec<Entity>> {
         let size = common::PageSize::or(first, 10)?;
         let folded = domain::text::fold(&text);
+        if folded.chars().count() > MAX_SEARCH {
+            return Err(AppError::too_large(
+                "text",
+                "letters and digits after folding",
+                folded.chars().count(),
+                MAX_SEARCH,
+            )
+            .into());
+        }
         if folded.is_empty() {
             return Err(AppError::bad_input("text: give at least one letter or digit to search for").into());
         }
@@ -306,8 +319,11 @@ impl Query {
         known_at: Option<DateTime>,
         #[graphql(default = 100)] first: Option<i32>,
     ) -> async_graphql::Result<Vec<TimelineEntry>> {
-        if entities.is_empty() || entities.len() > 20 {
-            return Err(AppError::bad_input("entities: give from 1 to 20 slugs").into());
+        if entities.len() > MAX_TIMELINE_ENTITIES {
+            return Err(AppError::too_large("entities", "slugs", entities.len(), MAX_TIMELINE_ENTITIES).into());
+        }
+        if entities.is_empty() {
+            return Err(AppError::bad_input("entities: give at least one slug").into());
         }
         known_slugs(ctx, "entities", &entities).await?;
         Ok(timeline(ctx, &entities, from, to, known_at, first).await?)

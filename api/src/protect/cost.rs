@@ -29,6 +29,28 @@ pub const INTROSPECTION_SCHEMA_COST: f64 = 1_000.0;
 pub const INTROSPECTION_TYPE_COST: f64 = 50.0;
 /// The largest size any list may have (no `first` above 100 is served).
 pub const MAX_LIST_SIZE: f64 = 100.0;
+/// Most field selections a document may hold, counted as written (each
+/// alias and each field in a fragment once): a bound on parsing and
+/// validation work that no cost counts.
+pub const MAX_FIELDS: usize = 2_000;
+
+/// The field selections of a document, as written.
+pub fn fields_in(doc: &ExecutableDocument) -> usize {
+    fn count(set: &SelectionSet) -> usize {
+        set.items
+            .iter()
+            .map(|item| match &item.node {
+                Selection::Field(f) => 1 + count(&f.node.selection_set.node),
+                Selection::InlineFragment(i) => count(&i.node.selection_set.node),
+                Selection::FragmentSpread(_) => 0,
+            })
+            .sum()
+    }
+    let operations: usize = doc.operations.iter().map(|(_, op)| count(&op.node.selection_set.node)).sum();
+    let fragments: usize = doc.fragments.values().map(|f| count(&f.node.selection_set.node)).sum();
+    operations + fragments
+}
+
 /// Nesting deeper than this (through fragments) costs as much as possible.
 const MAX_NESTING: usize = 64;
 

@@ -83,6 +83,17 @@ impl Extension for CostCheck {
         next: NextParseQuery<'_>,
     ) -> ServerResult<ExecutableDocument> {
         let doc = next.run(ctx, query, variables).await?;
+        let fields = cost::fields_in(&doc);
+        if fields > cost::MAX_FIELDS {
+            let mut error = ServerError::new(
+                format!("the query selects {fields} fields, over the limit of {}; ask for fewer", cost::MAX_FIELDS),
+                None,
+            );
+            let mut extensions = async_graphql::ErrorExtensionValues::default();
+            extensions.set("code", "QUERY_TOO_LARGE");
+            error.extensions = Some(extensions);
+            return Err(error);
+        }
         let cost = self.limit.model.cost(&doc, variables);
         if let Ok(mut slot) = self.cost.lock() {
             *slot = Some(cost);

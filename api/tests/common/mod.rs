@@ -57,6 +57,11 @@ impl TestServer {
 
     /// A server over the given database.
     pub async fn start(db: TestDb) -> TestServer {
+        TestServer::with_limits(db, api::config::Limits::default()).await
+    }
+
+    /// A server over the given database, with these limits.
+    pub async fn with_limits(db: TestDb, limits: api::config::Limits) -> TestServer {
         let statements = Arc::new(AtomicUsize::new(0));
         let mut conn = db.db.clone();
         let counter = statements.clone();
@@ -75,7 +80,9 @@ impl TestServer {
             let shutdown = async {
                 let _ = stopped.await;
             };
-            api::server::serve(api::store::Store::new(conn), listener, shutdown).await.expect("server runs");
+            api::server::serve_with(api::store::Store::new(conn), listener, limits, shutdown)
+                .await
+                .expect("server runs");
         });
         TestServer { addr, db, statements, log, stop: Some(stop), handle: Some(handle) }
     }
