@@ -179,17 +179,15 @@ impl CostModel {
     }
 
     /// A field of a type; for an interface whose own declaration lacks the
-    /// cost directives, the first implementing object's field.
+    /// cost directives, the first implementing object's field that has them.
     fn field(&self, ty: &str, name: &str) -> Option<&FieldInfo> {
         let t = self.types.get(ty)?;
         let own = t.fields.get(name);
-        if own.is_some_and(|f| f.list_size.is_some() || f.weight.is_some() || !f.list) {
+        let declares = |f: &&FieldInfo| f.list_size.is_some() || f.weight.is_some();
+        if own.filter(declares).is_some() {
             return own;
         }
-        t.implementers
-            .iter()
-            .find_map(|i| self.types.get(i)?.fields.get(name).filter(|f| f.list_size.is_some()))
-            .or(own)
+        t.implementers.iter().find_map(|i| self.types.get(i)?.fields.get(name).filter(declares)).or(own)
     }
 
     /// Every list field that declares no size and is not sized by a parent

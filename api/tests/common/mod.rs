@@ -178,10 +178,16 @@ impl Process {
     /// Starts the binary on a free port over the database at `url` (not
     /// seeding it) and waits until it serves.
     pub async fn start(url: &str) -> Process {
+        Process::start_with(url, &[]).await
+    }
+
+    /// Like [`Process::start`], with these environment variables.
+    pub async fn start_with(url: &str, env: &[(&str, &str)]) -> Process {
         use tokio::io::AsyncBufReadExt;
         let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_api"))
             .args(["--database-url", url, "--listen", "127.0.0.1:0", "--no-seed"])
             .env("RUST_LOG", "info")
+            .envs(env.iter().copied())
             .stdout(std::process::Stdio::piped())
             .kill_on_drop(true)
             .spawn()
@@ -207,6 +213,18 @@ impl Process {
 
     pub async fn stop(&mut self) {
         let _ = self.child.kill().await;
+    }
+
+    /// The process's resident memory in KiB (Linux).
+    pub fn rss_kib(&self) -> Option<u64> {
+        let pid = self.child.id()?;
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+        status.lines().find(|l| l.starts_with("VmRSS:"))?.split_whitespace().nth(1)?.parse().ok()
+    }
+
+    /// Whether the process is still running.
+    pub fn alive(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
     }
 }
 
