@@ -62,6 +62,8 @@ fn the_default_limit_admits_what_people_send_and_refuses_the_attack() {
         let c = cost(query);
         assert!(c > 0 && c <= limit, "{name} costs {c}, over {limit}");
     }
+    // The README's worked example.
+    assert_eq!(cost("{ relations(first: 20) { edges { node { label history { citations { quote } } } } } }"), 8_441);
     // 20 relations, each with up to 20 periods of up to 20 citations.
     assert_eq!(cost(README_COUNCIL), 1 + 20 * (1 + 1 + 20 * (1 + 1 + 1 + 20 * (1 + 1))));
     let big = attack(80);

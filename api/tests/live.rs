@@ -135,3 +135,23 @@ async fn a_change_written_through_one_process_reaches_a_subscriber_of_another() 
     first.stop().await;
     second.stop().await;
 }
+
+#[tokio::test]
+async fn shutting_down_closes_subscriptions_with_going_away() {
+    let s = TestServer::first_article().await;
+    let mut socket = subscribe(&s.addr.to_string(), CHANGES).await;
+    s.stop().await;
+    let closed = tokio::time::timeout(Duration::from_secs(10), async {
+        while let Some(frame) = socket.next().await {
+            match frame {
+                Ok(Message::Close(Some(close))) => return Some(u16::from(close.code)),
+                Ok(_) => continue,
+                Err(_) => return None,
+            }
+        }
+        None
+    })
+    .await
+    .expect("the socket is closed within 10 s");
+    assert_eq!(closed, Some(1001), "closed as going away");
+}
