@@ -89,6 +89,17 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
     ("start.js", "text/javascript; charset=utf-8", include_bytes!("../assets/playground/start.js")),
 ];
 
+const EXPLORER: &str = include_str!("../assets/explore/index.html");
+const EXPLORER_ASSETS: &[(&str, &str, &[u8])] = &[
+    ("explore.js", "text/javascript; charset=utf-8", include_bytes!("../assets/explore/explore.js")),
+    ("explore.css", "text/css; charset=utf-8", include_bytes!("../assets/explore/explore.css")),
+    (
+        "vendor/cytoscape.min.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../assets/explore/vendor/cytoscape.min.js"),
+    ),
+];
+
 /// The playground's Content-Security-Policy: scripts and connections to
 /// this server only (GraphiQL sets inline styles), never framed.
 const PLAYGROUND_CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
@@ -105,6 +116,8 @@ fn router(state: AppState) -> Router {
         .route("/", get(playground))
         .route("/graphql", get(graphql_get).post(graphql_post))
         .route("/playground/{file}", get(asset))
+        .route("/explore", get(explorer))
+        .route("/explore/{*file}", get(explorer_asset))
         .route("/health", get(readyz))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
@@ -150,6 +163,7 @@ fn route(path: &str) -> &'static str {
         "/graphql" => "/graphql",
         "/healthz" | "/readyz" | "/health" | "/metrics" => "/ops",
         p if p.starts_with("/playground/") => "/playground",
+        p if p.starts_with("/explore") => "/explore",
         _ => "other",
     }
 }
@@ -292,13 +306,35 @@ async fn playground() -> impl IntoResponse {
     )
 }
 
-async fn asset(axum::extract::Path(file): axum::extract::Path<String>) -> impl IntoResponse {
-    match ASSETS.iter().find(|(name, _, _)| *name == file) {
+/// The explorer: a page of its own over the public GraphQL API.
+async fn explorer() -> impl IntoResponse {
+    (
+        [
+            (header::CACHE_CONTROL, "no-cache"),
+            (header::CONTENT_SECURITY_POLICY, PLAYGROUND_CSP),
+            (header::REFERRER_POLICY, "no-referrer"),
+            (header::X_FRAME_OPTIONS, "DENY"),
+        ],
+        Html(EXPLORER),
+    )
+}
+
+async fn explorer_asset(axum::extract::Path(file): axum::extract::Path<String>) -> axum::response::Response {
+    serve_asset(EXPLORER_ASSETS, &file)
+}
+
+async fn asset(axum::extract::Path(file): axum::extract::Path<String>) -> axum::response::Response {
+    serve_asset(ASSETS, &file)
+}
+
+/// One embedded file, by name.
+fn serve_asset(assets: &[(&str, &str, &'static [u8])], file: &str) -> axum::response::Response {
+    match assets.iter().find(|(name, _, _)| *name == file) {
         Some((_, mime, body)) => {
             (StatusCode::OK, [(header::CONTENT_TYPE, *mime), (header::CACHE_CONTROL, "public, max-age=86400")], *body)
                 .into_response()
         }
-        None => request_error(StatusCode::NOT_FOUND, JSON, "NOT_FOUND", "no such playground file"),
+        None => request_error(StatusCode::NOT_FOUND, JSON, "NOT_FOUND", "no such file"),
     }
 }
 
