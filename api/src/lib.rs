@@ -7,6 +7,7 @@
 pub mod auth;
 pub mod changes;
 pub mod config;
+pub mod documents;
 pub mod error;
 pub mod graphql;
 pub mod ops;

@@ -16,6 +16,7 @@
 use crate::auth::Credentials;
 use crate::changes::ChangeFeed;
 use crate::config::Limits;
+use crate::documents::{Documents, PersistError};
 use crate::graphql::{build_schema_with, request_loader, stream_loader, AppSchema};
 use crate::ops::Metrics;
 use crate::store::Store;
@@ -50,6 +51,7 @@ struct AppState {
     limits: Arc<Limits>,
     metrics: Metrics,
     ids: Arc<RequestIds>,
+    documents: Arc<Documents>,
     /// Turns true when the server begins to shut down.
     closing: watch::Receiver<bool>,
 }
@@ -228,6 +230,7 @@ pub async fn serve_with(
         limits: Arc::new(limits.clone()),
         metrics: Metrics::new(),
         ids: Arc::new(RequestIds::new()),
+        documents: Arc::new(Documents::default()),
         closing: closing.clone(),
     };
     let app = router(state);
@@ -536,9 +539,49 @@ async fn execute(
     method: Method,
     headers: &HeaderMap,
 ) -> axum::response::Response {
-    let Some(query) = params.query.filter(|q| !q.trim().is_empty()) else {
-        return request_error(StatusCode::BAD_REQUEST, media, "BAD_REQUEST", "the request has no `query`");
+    let persisted = params
+        .extensions
+        .as_ref()
+        .and_then(|e| e.get("persistedQuery"))
+        .and_then(|p| p.get("sha256Hash"))
+        .and_then(|h| h.as_str());
+    let query = match (persisted, params.query.filter(|q| !q.trim().is_empty())) {
+        (Some(hash), text) => match state.documents.persisted(hash, text.as_deref()) {
+            Ok(text) => text,
+            Err(PersistError::NotFound) => {
+                return request_error(StatusCode::OK, media, "PERSISTED_QUERY_NOT_FOUND", "PersistedQueryNotFound")
+            }
+            Err(PersistError::Mismatch) => {
+                let message = "the query's SHA-256 is not the persistedQuery.sha256Hash sent";
+                return request_error(StatusCode::BAD_REQUEST, media, "BAD_REQUEST", message);
+            }
+        },
+        (None, Some(text)) => text,
+        (None, None) => {
+            return request_error(StatusCode::BAD_REQUEST, media, "BAD_REQUEST", "the request has no `query`")
+        }
     };
+    // A GET answer is tagged with the newest revision, the day and the
+    // request: while no write happens, the same request gets the same
+    // answer, and a client that has it is told so without running it.
+    let etag = if method == Method::GET {
+        match state.store.latest_revision().await {
+            Ok(latest) => Some(entity_tag(latest, &query, params.variables.as_ref(), params.operation_name.as_deref())),
+            Err(_) => None,
+        }
+    } else {
+        None
+    };
+    if let Some(tag) = &etag {
+        let matches = headers
+            .get(header::IF_NONE_MATCH)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.split(',').any(|t| t.trim() == tag || t.trim() == "*"));
+        if matches {
+            record(state, "-", "not-modified", 0.0, &[]);
+            return not_modified(tag);
+        }
+    }
     let variables = match params.variables {
         None | Some(serde_json::Value::Null) => Variables::default(),
         Some(v @ serde_json::Value::Object(_)) => Variables::from_json(v),
@@ -547,16 +590,16 @@ async fn execute(
         }
     };
     let wanted = params.operation_name.clone();
+    // Parsed here, once per distinct text: a parse failure is told by the
+    // parser's result, and the document goes with the request to execution.
+    let doc = match state.documents.parse(&query) {
+        Ok(doc) => doc,
+        Err(e) => return refused(media, "GRAPHQL_PARSE_FAILED", vec![e], None),
+    };
     let mut request = Request::new(query).variables(variables);
     if let Some(name) = params.operation_name {
         request = request.operation_name(name);
     }
-    // Parsed here, once: a parse failure is told by the parser's result, and
-    // the document is kept in the request for execution.
-    let doc = match request.parsed_query() {
-        Ok(doc) => doc,
-        Err(e) => return refused(media, "GRAPHQL_PARSE_FAILED", vec![e], None),
-    };
     // The operation's name for logs and metrics: the one asked for, or the
     // name of the document's only operation.
     let operation = match &wanted {
@@ -581,6 +624,7 @@ async fn execute(
             return response;
         }
     }
+    request.set_parsed_query(doc);
     let credentials = Credentials::from_header(headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()));
     let store = state.store.for_request(state.limits.request_connections);
     let request = request.data(request_loader(store)).data(state.feed.clone()).data(credentials);
@@ -623,12 +667,51 @@ async fn execute(
             let message = format!("the answer is {} bytes, over the limit of {limit}; ask for less", body.len());
             request_error(StatusCode::OK, media, "RESPONSE_TOO_LARGE", &message)
         }
-        Ok(body) => (StatusCode::OK, [(header::CONTENT_TYPE, HeaderValue::from_static(media))], body).into_response(),
+        Ok(body) => {
+            let mut answer =
+                (StatusCode::OK, [(header::CONTENT_TYPE, HeaderValue::from_static(media))], body).into_response();
+            if let (Some(tag), true) = (etag, response.errors.is_empty()) {
+                let h = answer.headers_mut();
+                h.insert(header::CACHE_CONTROL, HeaderValue::from_static(CACHE_CONTROL));
+                if let Ok(tag) = HeaderValue::from_str(&tag) {
+                    h.insert(header::ETAG, tag);
+                }
+            }
+            answer
+        }
         Err(e) => {
             tracing::error!(error = %e, "cannot serialise a response");
             request_error(StatusCode::INTERNAL_SERVER_ERROR, media, "INTERNAL", "internal error")
         }
     }
+}
+
+/// Answers to GET may be kept, but must be checked with the server before
+/// each use (If-None-Match), which answers 304 while nothing changed.
+const CACHE_CONTROL: &str = "private, no-cache";
+
+/// The entity tag of a GET request's answer: the newest revision, today's
+/// date (a default `asOf` moves at midnight) and the request itself.
+fn entity_tag(latest: i64, query: &str, variables: Option<&serde_json::Value>, operation: Option<&str>) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let vars = variables.map(|v| v.to_string()).unwrap_or_default();
+    for part in [query, "\u{1f}", &vars, "\u{1f}", operation.unwrap_or("")] {
+        for b in part.bytes() {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    let day = chrono::Utc::now().format("%Y%m%d");
+    format!("W/\"{latest}-{day}-{h:016x}\"")
+}
+
+fn not_modified(tag: &str) -> axum::response::Response {
+    let mut answer = StatusCode::NOT_MODIFIED.into_response();
+    let h = answer.headers_mut();
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static(CACHE_CONTROL));
+    if let Ok(tag) = HeaderValue::from_str(tag) {
+        h.insert(header::ETAG, tag);
+    }
+    answer
 }
 
 /// The requested cost in a response's `extensions.cost`.

@@ -103,3 +103,71 @@ async fn the_playground_and_its_assets_are_served_from_the_binary() {
     assert_eq!((health.status, health.body.as_str()), (200, r#"{"status":"ok"}"#));
     s.stop().await;
 }
+
+#[tokio::test]
+async fn polling_with_if_none_match_gets_304_until_a_write_changes_the_answer() {
+    let s = TestServer::first_article().await;
+    let query = r#"{ entity(slug: "osce") { aliases } }"#;
+    let path = format!("/graphql?query={}", encode(query));
+    let first = s.request("GET", &path, &[("Accept", "application/json")], "").await;
+    assert_eq!(first.status, 200);
+    let tag = first.header("etag").expect("a GET answer has an ETag").to_owned();
+    assert_eq!(first.header("cache-control"), Some("private, no-cache"));
+    let statements = s.statements.load(std::sync::atomic::Ordering::SeqCst);
+
+    let again = s.request("GET", &path, &[("If-None-Match", &tag)], "").await;
+    assert_eq!(again.status, 304, "nothing changed: {}", again.body);
+    assert!(again.body.is_empty());
+    assert_eq!(again.header("etag"), Some(tag.as_str()));
+    let used = s.statements.load(std::sync::atomic::Ordering::SeqCst) - statements;
+    assert_eq!(used, 1, "a 304 reads only the newest revision, it does not run the query");
+    let other = s
+        .request(
+            "GET",
+            &format!("/graphql?query={}", encode("{ articles { totalCount } }")),
+            &[("If-None-Match", &tag)],
+            "",
+        )
+        .await;
+    assert_eq!(other.status, 200, "another query has another tag");
+
+    // A write changes the answer, and the tag with it.
+    let token = api::auth::create(&s.db.db, "poller", api::auth::Scope::Write).await.expect("token").secret;
+    let toml = "[article]\nkey = \"test-poll\"\ntitle = \"P\"\npublisher = \"Test\"\npublished_at = \"2008-10-01T00:00:00Z\"\n\n[[entities]]\nslug = \"osce\"\naliases = [\"the OSCE mission\"]\ncite = \"x\"\n";
+    let body = serde_json::json!({ "query": "mutation($t: String!) { ingestBundle(toml: $t) { created } }", "variables": { "t": toml } }).to_string();
+    let auth = format!("Bearer {token}");
+    let written =
+        s.request("POST", "/graphql", &[("Content-Type", "application/json"), ("Authorization", &auth)], &body).await;
+    assert!(written.json()["errors"].is_null(), "{}", written.body);
+    let after = s.request("GET", &path, &[("If-None-Match", &tag)], "").await;
+    assert_eq!(after.status, 200, "a write changes the tag");
+    assert_ne!(after.header("etag"), Some(tag.as_str()));
+    assert!(after.json()["data"]["entity"]["aliases"]
+        .as_array()
+        .expect("aliases")
+        .contains(&serde_json::json!("the OSCE mission")));
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn persisted_queries_are_sent_once_then_named_by_their_hash() {
+    let s = TestServer::first_article().await;
+    let query = r#"{ entity(slug: "georgia") { name } }"#;
+    let hash = api::documents::sha256_hex(query);
+    let ext = serde_json::json!({ "persistedQuery": { "version": 1, "sha256Hash": hash } }).to_string();
+    let by_hash = format!("/graphql?extensions={}", encode(&ext));
+    let unknown = s.request("GET", &by_hash, &[], "").await;
+    assert_eq!(unknown.json()["errors"][0]["extensions"]["code"], "PERSISTED_QUERY_NOT_FOUND");
+    let body =
+        serde_json::json!({ "query": query, "extensions": { "persistedQuery": { "version": 1, "sha256Hash": hash } } })
+            .to_string();
+    let sent = s.request("POST", "/graphql", &[("Content-Type", "application/json")], &body).await;
+    assert_eq!(sent.json()["data"]["entity"]["name"], "Georgia");
+    let known = s.request("GET", &by_hash, &[], "").await;
+    assert_eq!(known.json()["data"]["entity"]["name"], "Georgia");
+    assert!(known.header("etag").is_some(), "a persisted query over GET is tagged too");
+    let wrong = serde_json::json!({ "query": "{ __typename }", "extensions": { "persistedQuery": { "version": 1, "sha256Hash": hash } } }).to_string();
+    let mismatch = s.request("POST", "/graphql", &[("Content-Type", "application/json")], &wrong).await;
+    assert_eq!(mismatch.status, 400);
+    s.stop().await;
+}

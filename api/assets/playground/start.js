@@ -77,12 +77,30 @@
     return;
   }
 
-  ReactDOM.createRoot(container).render(
-    React.createElement(GraphiQL, {
-      fetcher: fetcher,
-      defaultQuery: DEFAULT_QUERY,
-      defaultEditorToolsVisibility: false,
-      shouldPersistHeaders: false
-    })
-  );
+  var props = {
+    fetcher: fetcher,
+    defaultQuery: DEFAULT_QUERY,
+    defaultEditorToolsVisibility: false,
+    shouldPersistHeaders: false
+  };
+
+  // /?query=<urlencoded>&variables=<urlencoded JSON> (the explorer's "query"
+  // links) opens that operation instead of the default one.
+  var params = new URLSearchParams(window.location.search);
+  var linkedQuery = params.get('query');
+  if (linkedQuery) {
+    props.query = linkedQuery;
+    var linkedVariables = params.get('variables');
+    if (linkedVariables) {
+      try {
+        linkedVariables = JSON.stringify(JSON.parse(linkedVariables), null, 2);
+      } catch (err) {
+        // Not JSON: shown as given, GraphiQL reports the problem on run.
+      }
+      props.variables = linkedVariables;
+      props.defaultEditorToolsVisibility = 'variables';
+    }
+  }
+
+  ReactDOM.createRoot(container).render(React.createElement(GraphiQL, props));
 })();

@@ -299,6 +299,11 @@ macro_rules! connection {
         }
 
         impl $conn {
+            /// Whether the page holds no item.
+            pub fn is_empty(&self) -> bool {
+                self.edges.is_empty()
+            }
+
             /// A page of rows, each with its cursor; `after` tells whether the page starts past the beginning.
             pub fn new(
                 page: $crate::store::Page<$row>,

@@ -241,19 +241,14 @@ impl Query {
         after: Option<String>,
     ) -> async_graphql::Result<RelationConnection> {
         let (day, known) = time_args(&as_of, &known_at)?;
-        if let Some(slug) = &entity {
-            known_slug(ctx, "entity", slug).await?;
-        }
         let between = match between {
             None => None,
-            Some(pair) if pair.len() == 2 => {
-                known_slugs(ctx, "between", &pair).await?;
-                Some((pair[0].clone(), pair[1].clone()))
-            }
+            Some(pair) if pair.len() == 2 => Some((pair[0].clone(), pair[1].clone())),
             Some(other) => {
                 return Err(AppError::bad_input(format!("between: give exactly two slugs, not {}", other.len())).into())
             }
         };
+        let named = (entity.clone(), between.clone());
         let filter = RelationFilter {
             entity,
             between,
@@ -263,7 +258,18 @@ impl Query {
             day,
             known,
         };
-        Ok(list_relations(ctx, filter, first, after).await?)
+        let found = list_relations(ctx, filter, first, after).await?;
+        // A relation names its ends, so only an empty page needs to ask
+        // whether the slugs exist: an unknown one is NOT_FOUND, not nothing.
+        if found.is_empty() {
+            if let Some(slug) = &named.0 {
+                known_slug(ctx, "entity", slug).await?;
+            }
+            if let Some((a, b)) = named.1 {
+                known_slugs(ctx, "between", &[a, b]).await?;
+            }
+        }
+        Ok(found)
     }
 
     #[graphql(directive = crate::protect::directives::listSize::apply(None, Some(vec!["first".into()]), Some(vec!["edges".into()]), Some(false)))]

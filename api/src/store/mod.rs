@@ -57,6 +57,14 @@ impl Store {
         }
     }
 
+    /// The newest revision's id (0 for none): every write adds one, so
+    /// anything read may differ only once this changes.
+    pub async fn latest_revision(&self) -> AppResult<i64> {
+        let mut sql = self.sql();
+        sql.push("SELECT COALESCE(MAX(id), 0) AS n FROM revision");
+        Ok(self.count(sql).await? as i64)
+    }
+
     /// Runs a query built with sea-orm, in the request's turn.
     async fn fetch<E: EntityTrait>(&self, query: sea_orm::Select<E>) -> AppResult<Vec<E::Model>> {
         let _turn = self.turn().await;
