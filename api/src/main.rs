@@ -3,6 +3,10 @@
 use api::config::{Command, TokenAction, USAGE};
 use std::process::ExitCode;
 
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let command = match Command::parse(std::env::args().skip(1), |name| std::env::var(name).ok()) {
