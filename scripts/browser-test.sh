@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
-# Real-browser test of the GraphQL playground.
+# Real-browser test of a page the API serves: the GraphQL playground (default)
+# or the explorer (/explore).
 #
 #   scripts/browser-test.sh [SERVER_BINARY] [EXTRA SERVER ARGS...]
+#   PAGE=explorer scripts/browser-test.sh [SERVER_BINARY] [EXTRA SERVER ARGS...]
 #
-# SERVER_BINARY defaults to target/debug/api (relative to the repo root). The
-# server is started on a free loopback port with a fresh temporary SQLite
-# database:
+# PAGE (playground or explorer, default playground) picks the test,
+# scripts/browser-test/$PAGE.test.mjs. SERVER_BINARY defaults to
+# target/debug/api (relative to the repo root). The server is started on a
+# free loopback port with a fresh temporary SQLite database:
 #   SERVER_BINARY --listen 127.0.0.1:PORT --database-url sqlite://DB?mode=rwc [EXTRA...]
-# then scripts/browser-test/playground.test.mjs drives headless Debian Chromium
-# against it. The server is always stopped on exit; the exit status is the
-# test's. Screenshots go to $SCREENSHOT_DIR (default /tmp).
+# then the test drives headless Debian Chromium against it. The server is
+# always stopped on exit; the exit status is the test's. Screenshots go to
+# $SCREENSHOT_DIR (default /tmp).
 #
 # Installs what it needs if missing: Debian's chromium (apt) and the pinned
 # playwright-core (npm ci from the committed package-lock.json).
@@ -18,6 +21,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TEST_DIR="$ROOT/scripts/browser-test"
 HEALTH_TIMEOUT_S="${HEALTH_TIMEOUT_S:-120}"
+PAGE="${PAGE:-playground}"
 
 SERVER_BIN="${1:-target/debug/api}"
 [[ $# -gt 0 ]] && shift
@@ -26,13 +30,15 @@ case "$SERVER_BIN" in
   *) SERVER_BIN="$ROOT/$SERVER_BIN" ;;
 esac
 
-say() { echo "[browser-test] $*"; }
+say() { echo "[browser-test:$PAGE] $*"; }
 die() {
-  echo "[browser-test] $*" >&2
+  echo "[browser-test:$PAGE] $*" >&2
   echo "0 passed, 1 failed"
   exit 1
 }
 
+[[ "$PAGE" =~ ^[a-z0-9-]+$ && -f "$TEST_DIR/$PAGE.test.mjs" ]] ||
+  die "unknown PAGE \"$PAGE\": no scripts/browser-test/$PAGE.test.mjs (try playground or explorer)"
 [[ -x "$SERVER_BIN" ]] || die "server binary not found or not executable: $SERVER_BIN (build it first)"
 command -v node >/dev/null || die "node is required"
 command -v npm >/dev/null || die "npm is required"
@@ -52,7 +58,7 @@ if [[ ! -d "$TEST_DIR/node_modules/playwright-core" ]]; then
   (cd "$TEST_DIR" && npm ci --no-audit --no-fund)
 fi
 
-WORK="$(mktemp -d "${TMPDIR:-/tmp}/kb-browser-test.XXXXXX")"
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/kb-browser-test-$PAGE.XXXXXX")"
 SERVER_PID=""
 SERVER_LOG="$WORK/server.log"
 
@@ -102,7 +108,7 @@ done
 say "server is healthy at $BASE"
 
 set +e
-KB_URL="$BASE" node "$TEST_DIR/playground.test.mjs"
+KB_URL="$BASE" node "$TEST_DIR/$PAGE.test.mjs"
 TEST_STATUS=$?
 set -e
 

@@ -158,6 +158,40 @@ pub fn decide(periods: &[Period], day: i32) -> Option<Decision> {
     Some(Decision { index, status: period.status, certain: period.holds(day, Certainty::Certain) })
 }
 
+/// Every status that some reading of the fuzzy dates gives on `day`, the
+/// deciding one ([`decide`]) first, then the others in the order of their
+/// periods' precedence, latest first.
+///
+/// A reading fixes each period's start and end to days inside their
+/// bounds; under it, [`decide`] picks one period. A period can decide under
+/// some reading when it possibly holds on `day` and no other period beats
+/// it under every reading: one that certainly holds on `day` and starts
+/// after the latest start this one could have on or before `day` (or on
+/// that very day and was recorded later).
+pub fn possible(periods: &[Period], day: i32) -> Vec<Status> {
+    let Some(first) = decide(periods, day) else { return Vec::new() };
+    let mut candidates: Vec<&Period> = periods
+        .iter()
+        .filter(|p| p.holds(day, Certainty::Possible))
+        .filter(|p| {
+            let latest_start = p.bounds.from_latest.min(day);
+            !periods.iter().any(|q| {
+                q.holds(day, Certainty::Certain)
+                    && (q.bounds.from_earliest > latest_start
+                        || (q.bounds.from_earliest == latest_start && (q.recorded_at, q.id) > (p.recorded_at, p.id)))
+            })
+        })
+        .collect();
+    candidates.sort_by_key(|p| std::cmp::Reverse(p.precedence()));
+    let mut out = vec![first.status];
+    for p in candidates {
+        if !out.contains(&p.status) {
+            out.push(p.status);
+        }
+    }
+    out
+}
+
 /// Whether a relation with these periods answers a listing filter on `day`:
 /// without a status, whether it holds (with a certain answer: some period
 /// certainly holds); with one, whether the deciding period has that status
@@ -239,5 +273,108 @@ mod tests {
         assert!(matches(&council, d, Some(Status::Suspended), Certainty::Possible));
         assert!(!matches(&council, d, Some(Status::Suspended), Certainty::Certain));
         assert!(!matches(&council, d, Some(Status::Active), Certainty::Possible), "the later start decides");
+    }
+
+    #[test]
+    fn a_day_inside_both_uncertainties_names_both_statuses() {
+        let council = council();
+        assert_eq!(possible(&council, day("2005-01-01")), [Status::Active]);
+        assert_eq!(possible(&council, day("2008-08-01")), [Status::Suspended, Status::Active]);
+        assert_eq!(possible(&council, day("2008-08-30")), [Status::Suspended, Status::Active]);
+        // By the 31st the suspension has begun under every reading, and a
+        // later start decides.
+        assert_eq!(possible(&council, day("2008-08-31")), [Status::Suspended]);
+        assert_eq!(possible(&council, day("2008-09-01")), [Status::Suspended]);
+        assert_eq!(possible(&council, day("2001-06-01")), Vec::<Status>::new());
+        // A suspension known to the day leaves no doubt after it.
+        let exact = [
+            period(Some("2002"), Some("2008-08"), Status::Active, 1, 1),
+            period(Some("2008-08-19"), None, Status::Suspended, 1, 2),
+        ];
+        assert_eq!(possible(&exact, day("2008-08-10")), [Status::Active]);
+        assert_eq!(possible(&exact, day("2008-08-19")), [Status::Suspended]);
+    }
+
+    mod readings {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// Small periods on days 0..6; `None` bounds are unknown / open.
+        fn periods() -> impl Strategy<Value = Vec<Period>> {
+            let bound = || prop::option::of((0i32..6, 0i32..3).prop_map(|(a, w)| (a, (a + w).min(5))));
+            let status = prop::sample::select(vec![Status::Proposed, Status::Active, Status::Suspended, Status::Ended]);
+            prop::collection::vec((bound(), bound(), status, 0i64..3), 1..4).prop_map(|specs| {
+                specs
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, (from, to, status, recorded_at))| Period {
+                        bounds: Bounds {
+                            from_earliest: from.map_or(UNKNOWN_START, |f| f.0),
+                            from_latest: from.map_or(UNKNOWN_START, |f| f.1),
+                            to_earliest: to.map_or(OPEN_END, |t| t.0),
+                            to_latest: to.map_or(OPEN_END, |t| t.1),
+                        },
+                        status,
+                        recorded_at,
+                        id: i as i64,
+                    })
+                    .collect()
+            })
+        }
+
+        /// Every exact reading of one period: a start and an end day inside its bounds.
+        fn exact(p: &Period) -> Vec<Period> {
+            let mut out = Vec::new();
+            for s in p.bounds.from_earliest..=p.bounds.from_latest {
+                for e in p.bounds.to_earliest..=p.bounds.to_latest {
+                    let bounds = Bounds { from_earliest: s, from_latest: s, to_earliest: e, to_latest: e };
+                    out.push(Period { bounds, ..*p });
+                }
+            }
+            out
+        }
+
+        /// The statuses `decide` gives on `day` over every reading of the periods.
+        fn by_brute_force(periods: &[Period], day: i32) -> Vec<Status> {
+            // Sentinels stand for themselves: narrow them to one value each.
+            let narrowed: Vec<Vec<Period>> = periods.iter().map(exact).collect();
+            let mut found = Vec::new();
+            let mut choice = vec![0usize; periods.len()];
+            loop {
+                let reading: Vec<Period> = choice.iter().zip(&narrowed).map(|(c, r)| r[*c]).collect();
+                if let Some(d) = decide(&reading, day) {
+                    if !found.contains(&d.status) {
+                        found.push(d.status);
+                    }
+                }
+                let mut i = 0;
+                loop {
+                    if i == choice.len() {
+                        return found;
+                    }
+                    choice[i] += 1;
+                    if choice[i] < narrowed[i].len() {
+                        break;
+                    }
+                    choice[i] = 0;
+                    i += 1;
+                }
+            }
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(512))]
+            #[test]
+            fn possible_is_what_some_reading_decides(periods in periods(), day in 0i32..6) {
+                let mut fast = possible(&periods, day);
+                let mut slow = by_brute_force(&periods, day);
+                if let Some(d) = decide(&periods, day) {
+                    prop_assert_eq!(fast.first().copied(), Some(d.status));
+                }
+                fast.sort_by_key(|s| s.as_str());
+                slow.sort_by_key(|s| s.as_str());
+                prop_assert_eq!(fast, slow);
+            }
+        }
     }
 }

@@ -15,16 +15,12 @@
 // Saves a screenshot to ${SCREENSHOT_DIR:-/tmp}/playground.png.
 // Ends with "1 passed, 0 failed" (exit 0) or "0 passed, 1 failed" (exit 1).
 
-import { chromium } from 'playwright-core';
-import { mkdtemp, rm, mkdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { STEP_TIMEOUT_MS, baseUrl, fail, makeLog, runTest, screenshots, withBrowser } from './harness.mjs';
 
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const TITLE = 'International relations knowledge base — GraphQL playground';
 const EXPECTED_IN_RESULT = ['NATO–Russia Council', 'SUSPENDED'];
-const STEP_TIMEOUT_MS = 30_000;
-const OVERALL_TIMEOUT_MS = 180_000;
+
+const log = makeLog('playground');
 
 // GraphiQL 4.x DOM (graphiql@4.1.2).
 const SEL = {
@@ -34,31 +30,6 @@ const SEL = {
   resultPane: '.graphiql-response .result-window',
   resultEditor: '.graphiql-response .result-window .CodeMirror',
 };
-
-class TestFailure extends Error {}
-
-function fail(message) {
-  throw new TestFailure(message);
-}
-
-function log(message) {
-  console.log(`[playground-test] ${message}`);
-}
-
-function baseUrl() {
-  const raw = process.env.KB_URL;
-  if (!raw) fail('KB_URL is not set (e.g. KB_URL=http://127.0.0.1:8123)');
-  let url;
-  try {
-    url = new URL(raw);
-  } catch {
-    fail(`KB_URL is not a valid URL: ${raw}`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    fail(`KB_URL must be http(s): ${raw}`);
-  }
-  return url;
-}
 
 // Text of the CodeMirror 5 editor matched by `selector` (getValue() sees the
 // whole document, unlike the DOM, which only holds the visible lines).
@@ -104,60 +75,15 @@ async function openPlayground(page, url) {
 }
 
 async function run() {
-  const base = baseUrl();
-  const origin = base.origin;
-  const screenshotDir = process.env.SCREENSHOT_DIR || '/tmp';
-  const screenshotPath = path.join(screenshotDir, 'playground.png');
+  const origin = baseUrl().origin;
+  const screenshotPath = (await screenshots())('playground.png');
 
-  const requests = []; // { method, url, headers }
-  const problems = []; // failed requests, HTTP errors on assets, page errors
+  // /graphql may legitimately answer 4xx with a GraphQL error body; the
+  // result check below catches that. Anything else must succeed.
+  const isGraphqlPost = (res) => res.request().method() === 'POST' && new URL(res.url()).pathname === '/graphql';
 
-  const userDataDir = await mkdtemp(path.join(tmpdir(), 'kb-playground-chromium-'));
-  let context;
-  try {
-    log(`launching ${CHROMIUM}`);
-    // A persistent context is the only way to choose the user-data-dir; a new
-    // empty one per run means no cache, cookies or stored GraphiQL tabs.
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-      viewport: { width: 1440, height: 900 },
-      timeout: STEP_TIMEOUT_MS,
-    });
-
-    context.on('request', (req) => {
-      requests.push({ method: req.method(), url: req.url(), headers: req.headers() });
-    });
-    context.on('requestfailed', (req) => {
-      const failure = req.failure();
-      problems.push(`request failed: ${req.method()} ${req.url()} (${failure ? failure.errorText : 'unknown'})`);
-    });
-    context.on('response', (res) => {
-      const url = res.url();
-      // /graphql may legitimately answer 4xx with a GraphQL error body; the
-      // result check below catches that. Anything else must succeed.
-      const isGraphqlPost = res.request().method() === 'POST' && new URL(url).pathname === '/graphql';
-      if (res.status() >= 400 && !isGraphqlPost) {
-        problems.push(`HTTP ${res.status()} for ${res.request().method()} ${url}`);
-      }
-    });
-
-    const page = context.pages()[0] || (await context.newPage());
-    page.on('pageerror', (err) => problems.push(`uncaught page error: ${err.message}`));
-    page.on('console', (msg) => {
-      if (msg.type() === 'error') log(`browser console error: ${msg.text()}`);
-    });
-
+  const options = { name: 'playground', origin, log, consoleErrors: 'log', allowHttpError: isGraphqlPost };
+  await withBrowser(options, async ({ page, traffic }) => {
     // 1. /graphql as a browser navigation serves the playground.
     const graphqlHtml = await openPlayground(page, `${origin}/graphql`);
 
@@ -187,7 +113,7 @@ async function run() {
     log(`result pane holds ${result.length} characters including ${EXPECTED_IN_RESULT.join(' and ')}`);
 
     // The run button must have POSTed the named operation as JSON to /graphql.
-    const posts = requests.filter(
+    const posts = traffic.requests.filter(
       (r) => r.method === 'POST' && r.url === `${origin}/graphql` && (r.headers['content-type'] || '').startsWith('application/json'),
     );
     const runPost = posts.find((r) => {
@@ -198,7 +124,6 @@ async function run() {
       fail(`no POST ${origin}/graphql with Content-Type application/json and Accept application/graphql-response+json, application/json was seen`);
     }
 
-    await mkdir(screenshotDir, { recursive: true });
     await page.screenshot({ path: screenshotPath, fullPage: false });
     log(`screenshot saved to ${screenshotPath}`);
 
@@ -210,61 +135,23 @@ async function run() {
       fail(`${origin}/ does not serve the same page as ${origin}/graphql`);
     }
 
-    // 4. Every request stayed on the server's origin.
-    const foreign = requests.filter((r) => {
-      if (r.url.startsWith('data:')) return false;
-      try {
-        return new URL(r.url).origin !== origin;
-      } catch {
-        return true;
-      }
-    });
-    if (foreign.length > 0) {
-      fail(`the page made ${foreign.length} request(s) off ${origin}:\n` + foreign.map((r) => `  ${r.method} ${r.url}`).join('\n'));
-    }
-    const expectedAssets = [
+    // 4. Every request stayed on the server's origin, the page loaded its
+    //    own copies of React and GraphiQL, and nothing failed on the way.
+    traffic.assertSameOrigin();
+    traffic.assertLoaded([
       '/playground/react.production.min.js',
       '/playground/react-dom.production.min.js',
       '/playground/graphiql.min.js',
       '/playground/graphiql.min.css',
       '/playground/start.js',
-    ];
-    for (const asset of expectedAssets) {
-      if (!requests.some((r) => r.url === `${origin}${asset}`)) fail(`the page never loaded ${asset}`);
-    }
-    if (problems.length > 0) {
-      fail(`problems while loading the playground:\n` + problems.map((p) => `  ${p}`).join('\n'));
-    }
-    log(`${requests.length} requests, all to ${origin}:`);
-    const seen = new Set();
-    for (const r of requests) {
-      const key = `${r.method} ${new URL(r.url).pathname}`;
-      if (!seen.has(key)) {
-        seen.add(key);
-        log(`  ${key}`);
-      }
-    }
-  } finally {
-    if (context) await context.close().catch(() => {});
-    await rm(userDataDir, { recursive: true, force: true }).catch(() => {});
-  }
+    ]);
+    traffic.assertNoProblems('loading the playground');
+    traffic.logRequests();
+  });
 }
 
-const overall = setTimeout(() => {
-  console.error(`FAIL playground: timed out after ${OVERALL_TIMEOUT_MS / 1000} s`);
-  console.log('0 passed, 1 failed');
-  process.exit(1);
-}, OVERALL_TIMEOUT_MS);
-overall.unref();
-
-try {
-  await run();
-  console.log('ok playground: GraphiQL at /graphql and / runs the default query, all requests same-origin');
-  console.log('1 passed, 0 failed');
-  process.exitCode = 0;
-} catch (err) {
-  const message = err instanceof TestFailure ? err.message : err && err.stack ? err.stack : String(err);
-  console.error(`FAIL playground: ${message}`);
-  console.log('0 passed, 1 failed');
-  process.exitCode = 1;
-}
+await runTest(
+  'playground',
+  'GraphiQL at /graphql and / runs the default query, all requests same-origin',
+  run,
+);

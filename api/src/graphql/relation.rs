@@ -41,6 +41,7 @@ pub enum Certainty {
 pub struct StatusAnswer {
     decision: Decision,
     period: status_period::Model,
+    possible: Vec<domain::Status>,
     known: Known,
 }
 
@@ -57,6 +58,10 @@ impl StatusAnswer {
     /// the period that decides: of those that possibly hold that day, the one that starts latest (then the one recorded latest, then the one written last)
     async fn period(&self) -> StatusPeriod {
         StatusPeriod(self.period.clone(), self.known)
+    }
+    /// every status some reading of the fuzzy dates gives on that day, `status` first: on 1 August 2008 the NATO–Russia Council, active until "2008-08" and suspended from "2008-08", is SUSPENDED or ACTIVE
+    async fn possible(&self) -> Vec<RelationStatus> {
+        self.possible.iter().map(|s| (*s).into()).collect()
     }
 }
 
@@ -79,7 +84,12 @@ impl Relation {
         let known = crate::time::known_at(text(known_at))?;
         let rows = self.periods(ctx, known).await?;
         let periods = rows.iter().map(period).collect::<AppResult<Vec<_>>>()?;
-        Ok(decide(&periods, day).map(|decision| StatusAnswer { decision, period: rows[decision.index].clone(), known }))
+        Ok(decide(&periods, day).map(|decision| StatusAnswer {
+            decision,
+            period: rows[decision.index].clone(),
+            possible: domain::period::possible(&periods, day),
+            known,
+        }))
     }
 }
 
