@@ -21,7 +21,26 @@ pub enum Command {
         database_url: String,
         action: TokenAction,
     },
+    /// Write exports of the database at this URL into a folder.
+    Export {
+        database_url: String,
+        request: ExportRequest,
+    },
+    /// Print the exports' columns (the table docs/exports.md carries).
+    ExportColumns,
     Help,
+}
+
+/// What `api export` writes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExportRequest {
+    pub out: std::path::PathBuf,
+    /// `--as-of DAY`: the valid-time day (every row when absent).
+    pub as_of: Option<String>,
+    /// `--known-at INSTANT`: the record-time instant (now when absent).
+    pub known_at: Option<String>,
+    /// `--format csv|jsonl`: both when absent.
+    pub formats: Vec<crate::export::Format>,
 }
 
 /// What `api token` does.
@@ -81,6 +100,8 @@ pub struct Limits {
     /// `KB_CORS_ORIGINS`: comma-separated origins allowed to call the API
     /// from a browser (none by default; `*` for any).
     pub cors_origins: Vec<String>,
+    /// `KB_MAX_EXPORTS`: exports streaming at once; more are told to retry.
+    pub max_exports: usize,
 }
 
 impl Default for Limits {
@@ -98,6 +119,7 @@ impl Default for Limits {
             max_clients: 1024,
             shutdown_grace: Duration::from_secs(10),
             cors_origins: Vec::new(),
+            max_exports: 2,
         }
     }
 }
@@ -159,6 +181,9 @@ impl Limits {
         if let Some(d) = millis("KB_SHUTDOWN_GRACE_MS")? {
             l.shutdown_grace = d;
         }
+        if let Some(n) = number("KB_MAX_EXPORTS", 1, 64)? {
+            l.max_exports = n as usize;
+        }
         if let Some(origins) = env("KB_CORS_ORIGINS") {
             l.cors_origins = origins.split(',').map(|o| o.trim().to_owned()).filter(|o| !o.is_empty()).collect();
         }
@@ -171,6 +196,8 @@ pub const USAGE: &str = "usage: api [--database-url URL] [--listen ADDR] [--max-
        api [--database-url URL] token create --name NAME --scope read|write|admin
        api [--database-url URL] token list
        api [--database-url URL] token revoke --name NAME
+       api [--database-url URL] export --out DIR [--as-of DAY] [--known-at INSTANT] [--format csv|jsonl]
+       api export --columns   print the exports' columns
 
 environment: DATABASE_URL (default an SQLite file kb.sqlite), KB_LISTEN (default 127.0.0.1:8000),
              KB_MAX_CONNECTIONS (default 16), KB_SEED (default true), RUST_LOG (default info)";
@@ -198,6 +225,7 @@ impl Command {
                     let action = TokenAction::parse(args.by_ref())?;
                     return Ok(Command::Token { database_url, action });
                 }
+                "export" => return ExportRequest::parse(args.by_ref(), database_url),
                 "-h" | "--help" => return Ok(Command::Help),
                 "--database-url" => database_url = value("--database-url")?,
                 "--listen" => listen = value("--listen")?,
@@ -221,6 +249,32 @@ impl Command {
         }
         let limits = Limits::from_env(&env)?;
         Ok(Command::Serve(Config { database_url, listen, max_connections, seed, limits }))
+    }
+}
+
+impl ExportRequest {
+    fn parse(mut args: impl Iterator<Item = String>, database_url: String) -> Result<Command, String> {
+        let (mut out, mut as_of, mut known_at, mut formats) = (None, None, None, Vec::new());
+        while let Some(arg) = args.next() {
+            let mut value = |name: &str| args.next().ok_or_else(|| format!("{name} needs a value"));
+            match arg.as_str() {
+                "--columns" => return Ok(Command::ExportColumns),
+                "--out" => out = Some(std::path::PathBuf::from(value("--out")?)),
+                "--as-of" => as_of = Some(value("--as-of")?),
+                "--known-at" => known_at = Some(value("--known-at")?),
+                "--format" => formats.push(match value("--format")?.as_str() {
+                    "csv" => crate::export::Format::Csv,
+                    "jsonl" => crate::export::Format::Jsonl,
+                    other => return Err(format!("--format is csv or jsonl, not `{other}`")),
+                }),
+                other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
+            }
+        }
+        let out = out.ok_or("export needs --out DIR")?;
+        if formats.is_empty() {
+            formats = vec![crate::export::Format::Csv, crate::export::Format::Jsonl];
+        }
+        Ok(Command::Export { database_url, request: ExportRequest { out, as_of, known_at, formats } })
     }
 }
 
@@ -302,6 +356,25 @@ mod tests {
         assert_eq!(c.limits.cost.limit, 500);
         assert_eq!(c.limits.cors_origins, ["https://a.example", "https://b.example"]);
         assert_eq!(parse(&["schema"], &[]).unwrap(), Command::PrintSchema);
+        assert_eq!(parse(&["export", "--columns"], &[]).unwrap(), Command::ExportColumns);
+        assert!(parse(&["export"], &[]).unwrap_err().contains("--out"));
+        assert!(parse(&["export", "--out", "x", "--format", "xlsx"], &[]).unwrap_err().contains("csv or jsonl"));
+        assert_eq!(
+            parse(
+                &["export", "--out", "dump", "--as-of", "2008-08-19", "--format", "csv"],
+                &[("DATABASE_URL", "sqlite://k.db")]
+            )
+            .unwrap(),
+            Command::Export {
+                database_url: "sqlite://k.db".into(),
+                request: ExportRequest {
+                    out: "dump".into(),
+                    as_of: Some("2008-08-19".into()),
+                    known_at: None,
+                    formats: vec![crate::export::Format::Csv]
+                }
+            }
+        );
         assert!(parse(&["token", "create", "--name", "ann"], &[]).unwrap_err().contains("--scope"));
         assert!(parse(&["token", "create", "--name", "ann", "--scope", "root"], &[]).unwrap_err().contains("root"));
         assert_eq!(

@@ -9,6 +9,7 @@ pub mod changes;
 pub mod config;
 pub mod documents;
 pub mod error;
+pub mod export;
 pub mod graphql;
 pub mod ops;
 pub mod protect;

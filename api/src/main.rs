@@ -26,6 +26,11 @@ async fn main() -> ExitCode {
             return ExitCode::SUCCESS;
         }
         Command::Token { database_url, action } => return token(&database_url, action).await,
+        Command::ExportColumns => {
+            print!("{}", api::export::columns_markdown());
+            return ExitCode::SUCCESS;
+        }
+        Command::Export { database_url, request } => return export(&database_url, request).await,
         Command::Serve(config) => config,
     };
     api::init_tracing();
@@ -38,6 +43,38 @@ async fn main() -> ExitCode {
     };
     match api::run(config, listener, api::shutdown_signal()).await {
         Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `api export ...`: write every table into a folder.
+async fn export(database_url: &str, request: api::config::ExportRequest) -> ExitCode {
+    let scope = match api::export::scope(request.as_of.as_deref(), request.known_at.as_deref()) {
+        Ok(scope) => scope,
+        Err(e) => {
+            eprintln!("{}", e.message());
+            return ExitCode::from(2);
+        }
+    };
+    let db = match seed::db::open(database_url, seed::db::Pool::of(2)).await {
+        Ok(db) => db,
+        Err(e) => {
+            eprintln!("cannot open the database: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let store = api::store::Store::new(db);
+    match api::export::write_folder(&store, &request.out, &request.formats, scope).await {
+        Ok(files) => {
+            println!("known at {}", api::export::known_at_text(scope.2));
+            for (path, size) in files {
+                println!("{}\t{size} bytes", path.display());
+            }
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             eprintln!("{e}");
             ExitCode::FAILURE

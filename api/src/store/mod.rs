@@ -12,6 +12,7 @@ pub mod articles;
 pub mod citations;
 pub mod entities;
 pub mod events;
+pub mod export;
 pub mod history;
 pub mod path;
 pub mod relations;
