@@ -60,6 +60,7 @@ impl StatusAnswer {
         StatusPeriod(self.period.clone(), self.known)
     }
     /// every status some reading of the fuzzy dates gives on that day, `status` first: on 1 August 2008 the NATO–Russia Council, active until "2008-08" and suspended from "2008-08", is SUSPENDED or ACTIVE
+    #[graphql(directive = crate::protect::directives::listSize::apply(Some(4), None, None, None))]
     async fn possible(&self) -> Vec<RelationStatus> {
         self.possible.iter().map(|s| (*s).into()).collect()
     }
