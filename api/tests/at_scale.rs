@@ -50,3 +50,26 @@ async fn paging_through_a_major_actors_relations_sees_each_once() {
     assert_eq!(unique.len(), seen.len(), "no duplicates");
     s.stop().await;
 }
+
+#[tokio::test]
+async fn a_short_timeline_is_the_start_of_a_longer_one() {
+    let db = testkit::TestDb::new().await.expect("test database");
+    seed::synth::generate(&db.db, seed::synth::SynthSpec::new(30, 400)).await.expect("synthetic data");
+    let s = TestServer::start(db).await;
+    let q = r#"query($n: Int, $from: Date, $to: Date) { timeline(entities: ["synth-e0", "synth-e1"], from: $from, to: $to, first: $n) {
+        kind title date { edtf } } }"#;
+    let entries = |data: serde_json::Value| -> Vec<String> {
+        data["timeline"].as_array().expect("list").iter().map(|e| e.to_string()).collect()
+    };
+    let mut checked = 0;
+    for (from, to) in [("1960-01-01", "2020-12-31"), ("1990-01-01", "1999-12-31"), ("2005-06-01", "2006-06-01")] {
+        let whole = entries(s.data(q, json!({ "n": 100, "from": from, "to": to })).await);
+        for n in [1, 2, 5, 13, 40] {
+            let page = entries(s.data(q, json!({ "n": n, "from": from, "to": to })).await);
+            assert_eq!(page, whole[..n.min(whole.len())], "first {n} of {from}..{to}");
+            checked += usize::from(n < whole.len());
+        }
+    }
+    assert!(checked >= 8, "the windows hold more entries than most pages: {checked}");
+    s.stop().await;
+}

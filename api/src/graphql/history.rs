@@ -80,6 +80,6 @@ pub async fn timeline(
     let (lo, hi) = day_range(text(&from), text(&to))?;
     let known = known_at(text(&known))?;
     let size = super::common::PageSize::or(first, super::common::LONG_LIST)?;
-    let items = store(ctx).timeline(slugs, lo, hi, known).await?;
-    Ok(items.into_iter().take(size.0).map(|item| TimelineEntry { item, known }).collect())
+    let items = store(ctx).timeline(slugs, lo, hi, known, size.0).await?;
+    Ok(items.into_iter().map(|item| TimelineEntry { item, known }).collect())
 }

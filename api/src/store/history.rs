@@ -66,10 +66,23 @@ impl Store {
         Ok(out)
     }
 
-    /// Status changes of the entities' relations, their events and their
-    /// statements, whose dates overlap `[from, to]`, oldest first.
-    pub async fn timeline(&self, slugs: &[String], from: i32, to: i32, known: Known) -> AppResult<Vec<TimelineItem>> {
+    /// The first `first` of the status changes of the entities' relations,
+    /// their events and their statements whose dates overlap `[from, to]`,
+    /// oldest first.
+    ///
+    /// Every part of the query stops after `first` rows in that order, so a
+    /// page costs the same however many entries the window holds: the first
+    /// `first` of the whole are among the first `first` of each part.
+    pub async fn timeline(
+        &self,
+        slugs: &[String],
+        from: i32,
+        to: i32,
+        known: Known,
+        first: usize,
+    ) -> AppResult<Vec<TimelineItem>> {
         let mut items = Vec::new();
+        let limit = first as i64;
 
         // Status changes are found through the ends copied onto each period,
         // one index range per end and class of start width: a major actor's
@@ -83,7 +96,7 @@ impl Store {
                     sql.push(" UNION ALL ");
                 }
                 first_branch = false;
-                sql.push("SELECT r.key AS relation_key, r.label, p.id AS period_id, p.status, p.from_edtf, p.from_earliest FROM status_period p JOIN relation r ON r.key = p.relation_key AND ")
+                sql.push("SELECT * FROM (SELECT r.key AS relation_key, r.label, p.id AS period_id, p.status, p.from_edtf, p.from_earliest FROM status_period p JOIN relation r ON r.key = p.relation_key AND ")
                     .visible("r", known)
                     .push(" WHERE ")
                     .push(end)
@@ -100,6 +113,7 @@ impl Store {
                 if let Some(reach) = reach {
                     sql.push(" AND p.from_earliest >= ").bind(from.saturating_sub(reach));
                 }
+                sql.push(" ORDER BY p.from_earliest, r.key LIMIT ").bind(limit).push(") b");
             }
         }
         items.extend(self.all::<StatusChange>(sql).await?.into_iter().map(TimelineItem::StatusChange));
@@ -114,7 +128,9 @@ impl Store {
             .push(" AND e.date_earliest <= ")
             .bind(to)
             .push(" AND e.date_latest >= ")
-            .bind(from);
+            .bind(from)
+            .push(" ORDER BY e.date_earliest, e.key LIMIT ")
+            .bind(limit);
         items.extend(self.all::<event::Model>(sql).await?.into_iter().map(TimelineItem::Event));
 
         let mut sql = self.sql();
@@ -127,7 +143,9 @@ impl Store {
             .push(" AND s.date_earliest <= ")
             .bind(to)
             .push(" AND s.date_latest >= ")
-            .bind(from);
+            .bind(from)
+            .push(" ORDER BY s.date_earliest, s.key LIMIT ")
+            .bind(limit);
         items.extend(self.all::<statement::Model>(sql).await?.into_iter().map(TimelineItem::Statement));
 
         let mut seen = HashSet::new();
@@ -139,6 +157,7 @@ impl Store {
             })
         });
         items.sort_by_cached_key(TimelineItem::sort_key);
+        items.truncate(first);
         Ok(items)
     }
 }

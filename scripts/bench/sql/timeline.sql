@@ -1,5 +1,5 @@
 -- Dashboard query 3 as the server runs it: one pgbench transaction = one
--- GraphQL request `timeline(entities: [a, b], from:, to:)` over one year.
+-- GraphQL request `timeline(entities: [a, b], from:, to:, first: 20)` over one year.
 --   :a, :b  two different major actors; :lo .. :hi a one-year window of day
 --   numbers starting in 1960-01-01 .. 2020-12-31; :narrow and :broad are
 --   how far back a start of those width classes can begin (lo - 31,
@@ -17,42 +17,51 @@ SELECT id, slug, kind, category, name, search_name, description, recorded_at, su
 --    copied onto status_period: one branch per end and class of start width
 --    (the partial indexes ix_period_{source,target}_{narrow,broad,wide}),
 --    each looking back only as far as a start of its class can reach
-SELECT r.key AS relation_key, r.label, p.id AS period_id, p.status, p.from_edtf, p.from_earliest
+--    each stopping after the first 20 in date order (a timeline page, first: 20)
+SELECT * FROM (SELECT r.key AS relation_key, r.label, p.id AS period_id, p.status, p.from_edtf, p.from_earliest
   FROM status_period p JOIN relation r ON r.key = p.relation_key AND r.superseded_at IS NULL
  WHERE p.source IN ('synth-e' || :a, 'synth-e' || :b) AND p.superseded_at IS NULL AND p.from_edtf IS NOT NULL
    AND p.from_latest >= :lo AND p.from_earliest <= :hi AND p.from_latest - p.from_earliest <= 31 AND p.from_earliest >= :narrow
+ ORDER BY p.from_earliest, r.key LIMIT 20) b
 UNION ALL
-SELECT r.key AS relation_key, r.label, p.id AS period_id, p.status, p.from_edtf, p.from_earliest
+SELECT * FROM (SELECT r.key AS relation_key, r.label, p.id AS period_id, p.status, p.from_edtf, p.from_earliest
   FROM status_period p JOIN relation r ON r.key = p.relation_key AND r.superseded_at IS NULL
  WHERE p.source IN ('synth-e' || :a, 'synth-e' || :b) AND p.superseded_at IS NULL AND p.from_edtf IS NOT NULL
    AND p.from_latest >= :lo AND p.from_earliest <= :hi AND p.from_latest - p.from_earliest > 31 AND p.from_latest - p.from_earliest <= 3660 AND p.from_earliest >= :broad
+ ORDER BY p.from_earliest, r.key LIMIT 20) b
 UNION ALL
-SELECT r.key AS relation_key, r.label, p.id AS period_id, p.status, p.from_edtf, p.from_earliest
+SELECT * FROM (SELECT r.key AS relation_key, r.label, p.id AS period_id, p.status, p.from_edtf, p.from_earliest
   FROM status_period p JOIN relation r ON r.key = p.relation_key AND r.superseded_at IS NULL
  WHERE p.source IN ('synth-e' || :a, 'synth-e' || :b) AND p.superseded_at IS NULL AND p.from_edtf IS NOT NULL
    AND p.from_latest >= :lo AND p.from_earliest <= :hi AND p.from_latest - p.from_earliest > 3660
+ ORDER BY p.from_earliest, r.key LIMIT 20) b
 UNION ALL
-SELECT r.key AS relation_key, r.label, p.id AS period_id, p.status, p.from_edtf, p.from_earliest
+SELECT * FROM (SELECT r.key AS relation_key, r.label, p.id AS period_id, p.status, p.from_edtf, p.from_earliest
   FROM status_period p JOIN relation r ON r.key = p.relation_key AND r.superseded_at IS NULL
  WHERE p.target IN ('synth-e' || :a, 'synth-e' || :b) AND p.superseded_at IS NULL AND p.from_edtf IS NOT NULL
    AND p.from_latest >= :lo AND p.from_earliest <= :hi AND p.from_latest - p.from_earliest <= 31 AND p.from_earliest >= :narrow
+ ORDER BY p.from_earliest, r.key LIMIT 20) b
 UNION ALL
-SELECT r.key AS relation_key, r.label, p.id AS period_id, p.status, p.from_edtf, p.from_earliest
+SELECT * FROM (SELECT r.key AS relation_key, r.label, p.id AS period_id, p.status, p.from_edtf, p.from_earliest
   FROM status_period p JOIN relation r ON r.key = p.relation_key AND r.superseded_at IS NULL
  WHERE p.target IN ('synth-e' || :a, 'synth-e' || :b) AND p.superseded_at IS NULL AND p.from_edtf IS NOT NULL
    AND p.from_latest >= :lo AND p.from_earliest <= :hi AND p.from_latest - p.from_earliest > 31 AND p.from_latest - p.from_earliest <= 3660 AND p.from_earliest >= :broad
+ ORDER BY p.from_earliest, r.key LIMIT 20) b
 UNION ALL
-SELECT r.key AS relation_key, r.label, p.id AS period_id, p.status, p.from_edtf, p.from_earliest
+SELECT * FROM (SELECT r.key AS relation_key, r.label, p.id AS period_id, p.status, p.from_edtf, p.from_earliest
   FROM status_period p JOIN relation r ON r.key = p.relation_key AND r.superseded_at IS NULL
  WHERE p.target IN ('synth-e' || :a, 'synth-e' || :b) AND p.superseded_at IS NULL AND p.from_edtf IS NOT NULL
-   AND p.from_latest >= :lo AND p.from_earliest <= :hi AND p.from_latest - p.from_earliest > 3660;
+   AND p.from_latest >= :lo AND p.from_earliest <= :hi AND p.from_latest - p.from_earliest > 3660
+ ORDER BY p.from_earliest, r.key LIMIT 20) b;
 -- 3. their events in the window
 SELECT e.id, e.key, e.type, e.cameo_code, e.title, e.summary, e.date_edtf, e.date_earliest, e.date_latest, e.location, e.recorded_at, e.superseded_at
   FROM event e
  WHERE EXISTS (SELECT 1 FROM participant pa WHERE pa.event_id = e.id AND pa.entity_slug IN ('synth-e' || :a, 'synth-e' || :b))
-   AND e.superseded_at IS NULL AND e.date_earliest <= :hi AND e.date_latest >= :lo;
+   AND e.superseded_at IS NULL AND e.date_earliest <= :hi AND e.date_latest >= :lo
+ ORDER BY e.date_earliest, e.key LIMIT 20;
 -- 4. their statements in the window
 SELECT s.id, s.key, s.speaker, s.date_edtf, s.date_earliest, s.date_latest, s.quote, s.summary, s.recorded_at, s.superseded_at
   FROM statement s
  WHERE s.speaker IN ('synth-e' || :a, 'synth-e' || :b) AND s.superseded_at IS NULL
-   AND s.date_earliest <= :hi AND s.date_latest >= :lo;
+   AND s.date_earliest <= :hi AND s.date_latest >= :lo
+ ORDER BY s.date_earliest, s.key LIMIT 20;
