@@ -17,8 +17,9 @@ use crate::auth::Credentials;
 use crate::changes::ChangeFeed;
 use crate::config::Limits;
 use crate::documents::{Documents, PersistError};
-use crate::graphql::{build_schema_with, request_loader, stream_loader, AppSchema};
+use crate::graphql::{build_schemas, request_loader, stream_loader, AppSchema};
 use crate::ops::Metrics;
+use crate::protect::Refusal;
 use crate::store::Store;
 use async_graphql::http::ALL_WEBSOCKET_PROTOCOLS;
 use async_graphql::{parser::types::OperationType, Request, ServerError, Variables};
@@ -45,7 +46,11 @@ use tracing::Instrument;
 
 #[derive(Clone)]
 struct AppState {
+    /// For subscriptions: the cost limit and hygiene as extensions.
     schema: AppSchema,
+    /// For HTTP: the same, applied around execution by [`execute`].
+    bare: AppSchema,
+    cost: crate::protect::CostLimit,
     store: Store,
     feed: ChangeFeed,
     limits: Arc<Limits>,
@@ -227,8 +232,11 @@ pub async fn serve_with(
 ) -> std::io::Result<()> {
     let feed = ChangeFeed::start(store.clone()).await;
     let (close, closing) = watch::channel(false);
+    let schemas = build_schemas(limits.cost);
     let state = AppState {
-        schema: build_schema_with(limits.cost),
+        schema: schemas.guarded,
+        bare: schemas.bare,
+        cost: schemas.cost,
         store,
         feed,
         limits: Arc::new(limits.clone()),
@@ -739,6 +747,16 @@ async fn execute(
             return response;
         }
     }
+    // The cost limit, before validation and before any SQL runs.
+    let cost = match state.cost.check(&doc, &request.variables) {
+        Ok(cost) => cost,
+        Err(refusal) => {
+            let Refusal { error, cost } = *refusal;
+            let errors = vec![error];
+            record(state, &operation, "refused", 0.0, &errors);
+            return refused(media, "GRAPHQL_VALIDATION_FAILED", errors, cost.map(|c| state.cost.report(c)));
+        }
+    };
     request.set_parsed_query(doc);
     let credentials = Credentials::from_header(headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()));
     let store = state.store.for_request(state.limits.request_connections);
@@ -746,15 +764,17 @@ async fn execute(
     let span = tracing::info_span!("graphql", operation = %operation);
     let started = Instant::now();
     let timeout = state.limits.request_timeout;
-    let executed = tokio::time::timeout(timeout, state.schema.execute(request).instrument(span.clone())).await;
+    let executed = tokio::time::timeout(timeout, state.bare.execute(request).instrument(span.clone())).await;
     let elapsed = started.elapsed().as_secs_f64();
-    let Ok(response) = executed else {
+    let Ok(mut response) = executed else {
         span.in_scope(|| tracing::warn!(timeout_ms = timeout.as_millis() as u64, "request timed out"));
         record(state, &operation, "timeout", elapsed, &[]);
         let status = if media == GRAPHQL_RESPONSE { StatusCode::SERVICE_UNAVAILABLE } else { StatusCode::OK };
         let message = format!("the request took longer than its limit of {} ms; ask for less", timeout.as_millis());
         return request_error(status, media, "TIMEOUT", &message);
     };
+    response.extensions.insert("cost".to_owned(), state.cost.report(cost));
+    crate::protect::hygiene::tidy(&mut response);
     let request_failed = response.data == async_graphql::Value::Null
         && !response.errors.is_empty()
         && response.errors.iter().all(|e| e.path.is_empty());

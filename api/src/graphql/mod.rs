@@ -84,12 +84,28 @@ pub fn build_schema() -> AppSchema {
 /// Builds the schema; its cost model is read from its own SDL. Per-request
 /// data (the DataLoader, the caller's token) is added by the server.
 pub fn build_schema_with(policy: CostPolicy) -> AppSchema {
-    let sdl = builder().finish().sdl();
-    let model = CostModel::from_sdl(&sdl).unwrap_or_default();
-    builder()
-        .extension(crate::protect::hygiene::ErrorHygiene)
-        .extension(CostLimit::new(model, policy.limit, policy.mode))
-        .finish()
+    build_schemas(policy).guarded
+}
+
+/// The schemas a server runs.
+pub struct Schemas {
+    /// With the cost limit and error hygiene as extensions: for
+    /// subscriptions, whose answers the server does not see one by one.
+    pub guarded: AppSchema,
+    /// Without extensions, for requests over HTTP: the server applies the
+    /// same [`CostLimit`] and hygiene around execution itself, so no field
+    /// pays for an extension's wrapper.
+    pub bare: AppSchema,
+    pub cost: CostLimit,
+}
+
+/// Builds both schemas with one cost model, read from the schema's own SDL.
+pub fn build_schemas(policy: CostPolicy) -> Schemas {
+    let bare = builder().finish();
+    let model = CostModel::from_sdl(&bare.sdl()).unwrap_or_default();
+    let cost = CostLimit::new(model, policy.limit, policy.mode);
+    let guarded = builder().extension(crate::protect::hygiene::ErrorHygiene).extension(cost.clone()).finish();
+    Schemas { guarded, bare, cost }
 }
 
 /// The per-request loader for a store: it caches what one request read.

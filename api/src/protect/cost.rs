@@ -51,6 +51,36 @@ pub fn fields_in(doc: &ExecutableDocument) -> usize {
     operations + fragments
 }
 
+/// How deep a document nests its fields (through fragments of either kind;
+/// a fragment cycle counts as deeper than any limit).
+pub fn depth_of(doc: &ExecutableDocument) -> usize {
+    fn depth(doc: &ExecutableDocument, set: &SelectionSet, level: usize) -> usize {
+        if level > MAX_NESTING {
+            return usize::MAX;
+        }
+        set.items
+            .iter()
+            .map(|item| match &item.node {
+                Selection::Field(f) => {
+                    let inner = &f.node.selection_set.node;
+                    if inner.items.is_empty() {
+                        1
+                    } else {
+                        depth(doc, inner, level + 1).saturating_add(1)
+                    }
+                }
+                Selection::InlineFragment(i) => depth(doc, &i.node.selection_set.node, level + 1),
+                Selection::FragmentSpread(spread) => doc
+                    .fragments
+                    .get(&spread.node.fragment_name.node)
+                    .map_or(0, |f| depth(doc, &f.node.selection_set.node, level + 1)),
+            })
+            .max()
+            .unwrap_or(0)
+    }
+    doc.operations.iter().map(|(_, op)| depth(doc, &op.node.selection_set.node, 0)).max().unwrap_or(0)
+}
+
 /// Nesting deeper than this (through fragments) costs as much as possible.
 const MAX_NESTING: usize = 64;
 
@@ -392,5 +422,15 @@ mod tests {
     fn a_fragment_cycle_costs_as_much_as_possible() {
         let cycle = "{ things { ...a } } fragment a on ThingConnection { edges { node { friends { ...a } } } }";
         assert_eq!(cost(cycle, serde_json::json!({})), u64::MAX);
+    }
+
+    #[test]
+    fn depth_counts_nested_fields_through_fragments() {
+        let depth = |q: &str| depth_of(&async_graphql::parser::parse_query(q).unwrap());
+        assert_eq!(depth("{ a }"), 1);
+        assert_eq!(depth("{ a { b { c } } d }"), 3);
+        assert_eq!(depth("{ a { ... on T { b { c } } } }"), 3);
+        assert_eq!(depth("query { a { ...F } } fragment F on T { b { c { d } } }"), 4);
+        assert_eq!(depth("query { a { ...F } } fragment F on T { b { ...F } }"), usize::MAX, "a cycle never ends");
     }
 }

@@ -61,6 +61,12 @@ pub fn clean(errors: &mut [ServerError]) -> Vec<String> {
     details
 }
 
+/// Makes an answer's errors fit to send and logs them, once per request.
+pub fn tidy(response: &mut Response) {
+    let details = clean(&mut response.errors);
+    log(&response.errors, &details);
+}
+
 /// Logs a request's errors in one line.
 fn log(errors: &[ServerError], details: &[String]) {
     if errors.is_empty() {
@@ -83,8 +89,7 @@ fn log(errors: &[ServerError], details: &[String]) {
 impl Extension for ErrorHygiene {
     async fn request(&self, ctx: &ExtensionContext<'_>, next: NextRequest<'_>) -> Response {
         let mut response = next.run(ctx).await;
-        let details = clean(&mut response.errors);
-        log(&response.errors, &details);
+        tidy(&mut response);
         response
     }
 

@@ -52,16 +52,71 @@ struct CostCheck {
     cost: Mutex<Option<u64>>,
 }
 
+/// Why a request was refused before it ran, with its cost when it got as
+/// far as being costed.
+pub struct Refusal {
+    pub error: ServerError,
+    pub cost: Option<u64>,
+}
+
+fn refusal(code: &str, message: String, cost: Option<u64>, limit: Option<u64>) -> Box<Refusal> {
+    let mut error = ServerError::new(message, None);
+    let mut extensions = async_graphql::ErrorExtensionValues::default();
+    extensions.set("code", code);
+    if let (Some(cost), Some(limit)) = (cost, limit) {
+        extensions.set("cost", cost);
+        extensions.set("limit", limit);
+    }
+    error.extensions = Some(extensions);
+    Box::new(Refusal { error, cost })
+}
+
+impl CostLimit {
+    /// The cost of a parsed request, or why it is refused: more fields than
+    /// anyone needs, nesting past the depth limit, or a cost over the limit
+    /// while enforcing.
+    pub fn check(&self, doc: &ExecutableDocument, variables: &Variables) -> Result<u64, Box<Refusal>> {
+        let fields = cost::fields_in(doc);
+        if fields > cost::MAX_FIELDS {
+            let message =
+                format!("the query selects {fields} fields, over the limit of {}; ask for fewer", cost::MAX_FIELDS);
+            return Err(refusal("QUERY_TOO_LARGE", message, None, None));
+        }
+        let depth = cost::depth_of(doc);
+        if depth > crate::graphql::MAX_DEPTH {
+            let shown = if depth == usize::MAX { "without end".to_owned() } else { format!("{depth} deep") };
+            let message =
+                format!("the query nests its fields {shown}, over the limit of {}", crate::graphql::MAX_DEPTH);
+            return Err(refusal("GRAPHQL_VALIDATION_FAILED", message, None, None));
+        }
+        let cost = self.model.cost(doc, variables);
+        if cost > self.limit && self.mode == CostMode::Enforce {
+            let limit = self.limit;
+            let shown = if cost == u64::MAX { "beyond counting".to_owned() } else { cost.to_string() };
+            let message = format!(
+                "the query costs {shown}, over the limit of {limit}; ask for fewer items (first) or fewer fields"
+            );
+            return Err(refusal("QUERY_TOO_COSTLY", message, Some(cost), Some(limit)));
+        }
+        Ok(cost)
+    }
+
+    /// What `extensions.cost` of an answer says.
+    pub fn report(&self, cost: u64) -> Value {
+        let mut out = async_graphql::indexmap::IndexMap::new();
+        out.insert(async_graphql::Name::new("requested"), Value::from(cost));
+        out.insert(async_graphql::Name::new("limit"), Value::from(self.limit));
+        if self.mode == CostMode::Measure && cost > self.limit {
+            out.insert(async_graphql::Name::new("wouldBeRefused"), Value::from(true));
+        }
+        Value::Object(out)
+    }
+}
+
 impl CostCheck {
     fn report(&self) -> Option<Value> {
         let cost = (*self.cost.lock().ok()?)?;
-        let mut out = async_graphql::indexmap::IndexMap::new();
-        out.insert(async_graphql::Name::new("requested"), Value::from(cost));
-        out.insert(async_graphql::Name::new("limit"), Value::from(self.limit.limit));
-        if self.limit.mode == CostMode::Measure && cost > self.limit.limit {
-            out.insert(async_graphql::Name::new("wouldBeRefused"), Value::from(true));
-        }
-        Some(Value::Object(out))
+        Some(self.limit.report(cost))
     }
 }
 
@@ -83,37 +138,15 @@ impl Extension for CostCheck {
         next: NextParseQuery<'_>,
     ) -> ServerResult<ExecutableDocument> {
         let doc = next.run(ctx, query, variables).await?;
-        let fields = cost::fields_in(&doc);
-        if fields > cost::MAX_FIELDS {
-            let mut error = ServerError::new(
-                format!("the query selects {fields} fields, over the limit of {}; ask for fewer", cost::MAX_FIELDS),
-                None,
-            );
-            let mut extensions = async_graphql::ErrorExtensionValues::default();
-            extensions.set("code", "QUERY_TOO_LARGE");
-            error.extensions = Some(extensions);
-            return Err(error);
-        }
-        let cost = self.limit.model.cost(&doc, variables);
-        if let Ok(mut slot) = self.cost.lock() {
+        let checked = self.limit.check(&doc, variables);
+        let cost = match &checked {
+            Ok(cost) => Some(*cost),
+            Err(refusal) => refusal.cost,
+        };
+        if let (Some(cost), Ok(mut slot)) = (cost, self.cost.lock()) {
             *slot = Some(cost);
         }
-        if cost > self.limit.limit && self.limit.mode == CostMode::Enforce {
-            let limit = self.limit.limit;
-            let shown = if cost == u64::MAX { "beyond counting".to_owned() } else { cost.to_string() };
-            let mut error = ServerError::new(
-                format!(
-                    "the query costs {shown}, over the limit of {limit}; ask for fewer items (first) or fewer fields"
-                ),
-                None,
-            );
-            let mut extensions = async_graphql::ErrorExtensionValues::default();
-            extensions.set("code", "QUERY_TOO_COSTLY");
-            extensions.set("cost", cost);
-            extensions.set("limit", limit);
-            error.extensions = Some(extensions);
-            return Err(error);
-        }
+        checked.map_err(|refusal| refusal.error)?;
         Ok(doc)
     }
 }
