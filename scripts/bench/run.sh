@@ -30,7 +30,7 @@
 #                   for other work to use under QUIET_PCT % of the cores
 #   RUST_LOG        passed to the server (its default logs one line a request)
 #
-# Needs: cargo, wrk (apt-get install wrk), pgbench/psql/createdb (Debian's
+# Needs: cargo, wrk (installed with apt-get if missing), pgbench/psql/createdb (Debian's
 # postgresql-client), curl, python3. Sends traffic to 127.0.0.1 only.
 # Every process it starts is stopped on exit, Ctrl-C included.
 set -euo pipefail
@@ -97,6 +97,7 @@ case "${1:-all}" in
   -h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
   *) die "usage: scripts/bench/run.sh [10k|1m|all]" ;;
 esac
+command -v wrk >/dev/null || { say "installing wrk"; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 for tool in wrk pgbench psql createdb dropdb curl python3; do
   command -v "$tool" >/dev/null || die "$tool is not installed (wrk: apt-get install -y wrk; pgbench/psql: postgresql-client)"
 done

@@ -85,37 +85,50 @@ impl Store {
         let limit = first as i64;
 
         // Status changes are found through the ends copied onto each period,
-        // one index range per end and class of start width: a major actor's
-        // thousands of relations are never scanned, and a range looks back
-        // only as far as a start of each class can reach.
+        // one index range per entity, end and class of start width, read in
+        // date order and cut at `first`: a major actor's thousands of
+        // relations are never scanned, and a range looks back only as far as
+        // a start of its class can reach. The union (which drops a period
+        // found through both its ends) is cut again before the relations'
+        // labels are joined, so at most `first` labels are looked up. The
+        // loader closes a relation's periods when it retracts the relation,
+        // so a visible period always has a visible relation.
         let mut sql = self.sql();
+        sql.push(
+            "SELECT b.relation_key, r.label, b.period_id, b.status, b.from_edtf, b.from_earliest FROM (SELECT * FROM (",
+        );
         let mut first_branch = true;
-        for end in ["p.source", "p.target"] {
-            for (predicate, reach) in START_CLASS_QUERIES {
-                if !first_branch {
-                    sql.push(" UNION ALL ");
+        for slug in slugs {
+            for end in ["p.source", "p.target"] {
+                for (predicate, reach) in START_CLASS_QUERIES {
+                    if !first_branch {
+                        sql.push(" UNION ");
+                    }
+                    first_branch = false;
+                    sql.push("SELECT * FROM (SELECT p.relation_key, p.id AS period_id, p.status, p.from_edtf, p.from_earliest FROM status_period p WHERE ")
+                        .push(end)
+                        .push(" = ")
+                        .bind(slug.as_str())
+                        .push(" AND ")
+                        .visible("p", known)
+                        .push(" AND p.from_edtf IS NOT NULL AND p.from_latest >= ")
+                        .bind(from)
+                        .push(" AND p.from_earliest <= ")
+                        .bind(to)
+                        .push(" AND ")
+                        .push(predicate);
+                    if let Some(reach) = reach {
+                        sql.push(" AND p.from_earliest >= ").bind(from.saturating_sub(reach));
+                    }
+                    sql.push(" ORDER BY p.from_earliest, p.relation_key, p.id LIMIT ").bind(limit).push(") b");
                 }
-                first_branch = false;
-                sql.push("SELECT * FROM (SELECT r.key AS relation_key, r.label, p.id AS period_id, p.status, p.from_edtf, p.from_earliest FROM status_period p JOIN relation r ON r.key = p.relation_key AND ")
-                    .visible("r", known)
-                    .push(" WHERE ")
-                    .push(end)
-                    .push(" IN ")
-                    .bind_list(slugs)
-                    .push(" AND ")
-                    .visible("p", known)
-                    .push(" AND p.from_edtf IS NOT NULL AND p.from_latest >= ")
-                    .bind(from)
-                    .push(" AND p.from_earliest <= ")
-                    .bind(to)
-                    .push(" AND ")
-                    .push(predicate);
-                if let Some(reach) = reach {
-                    sql.push(" AND p.from_earliest >= ").bind(from.saturating_sub(reach));
-                }
-                sql.push(" ORDER BY p.from_earliest, r.key LIMIT ").bind(limit).push(") b");
             }
         }
+        sql.push(") u ORDER BY u.from_earliest, u.relation_key, u.period_id LIMIT ")
+            .bind(limit)
+            .push(") b JOIN relation r ON r.key = b.relation_key AND ")
+            .visible("r", known)
+            .push(" ORDER BY b.from_earliest, b.relation_key, b.period_id");
         items.extend(self.all::<StatusChange>(sql).await?.into_iter().map(TimelineItem::StatusChange));
 
         let mut sql = self.sql();

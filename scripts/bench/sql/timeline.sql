@@ -14,45 +14,74 @@
 SELECT id, slug, kind, category, name, search_name, description, recorded_at, superseded_at
   FROM entity WHERE slug IN ('synth-e' || :a, 'synth-e' || :b) AND superseded_at IS NULL;
 -- 2. status changes whose start overlaps the window, found through the ends
---    copied onto status_period: one branch per end and class of start width
---    (the partial indexes ix_period_{source,target}_{narrow,broad,wide}),
---    each looking back only as far as a start of its class can reach
---    each stopping after the first 20 in date order (a timeline page, first: 20)
-SELECT * FROM (SELECT r.key AS relation_key, r.label, p.id AS period_id, p.status, p.from_edtf, p.from_earliest
-  FROM status_period p JOIN relation r ON r.key = p.relation_key AND r.superseded_at IS NULL
- WHERE p.source IN ('synth-e' || :a, 'synth-e' || :b) AND p.superseded_at IS NULL AND p.from_edtf IS NOT NULL
+--    copied onto status_period: one branch per actor, end and class of start
+--    width (the partial indexes ix_period_{source,target}_{narrow,broad,wide}),
+--    each read in date order, looking back only as far as a start of its
+--    class can reach, and cut at the page size (first: 20); the union is cut
+--    again before the 20 relations' labels are joined
+SELECT b.relation_key, r.label, b.period_id, b.status, b.from_edtf, b.from_earliest FROM (SELECT * FROM (
+SELECT * FROM (SELECT p.relation_key, p.id AS period_id, p.status, p.from_edtf, p.from_earliest FROM status_period p
+ WHERE p.source = 'synth-e' || :a AND p.superseded_at IS NULL AND p.from_edtf IS NOT NULL
    AND p.from_latest >= :lo AND p.from_earliest <= :hi AND p.from_latest - p.from_earliest <= 31 AND p.from_earliest >= :narrow
- ORDER BY p.from_earliest, r.key LIMIT 20) b
-UNION ALL
-SELECT * FROM (SELECT r.key AS relation_key, r.label, p.id AS period_id, p.status, p.from_edtf, p.from_earliest
-  FROM status_period p JOIN relation r ON r.key = p.relation_key AND r.superseded_at IS NULL
- WHERE p.source IN ('synth-e' || :a, 'synth-e' || :b) AND p.superseded_at IS NULL AND p.from_edtf IS NOT NULL
+ ORDER BY p.from_earliest, p.relation_key, p.id LIMIT 20) b
+UNION
+SELECT * FROM (SELECT p.relation_key, p.id AS period_id, p.status, p.from_edtf, p.from_earliest FROM status_period p
+ WHERE p.source = 'synth-e' || :a AND p.superseded_at IS NULL AND p.from_edtf IS NOT NULL
    AND p.from_latest >= :lo AND p.from_earliest <= :hi AND p.from_latest - p.from_earliest > 31 AND p.from_latest - p.from_earliest <= 3660 AND p.from_earliest >= :broad
- ORDER BY p.from_earliest, r.key LIMIT 20) b
-UNION ALL
-SELECT * FROM (SELECT r.key AS relation_key, r.label, p.id AS period_id, p.status, p.from_edtf, p.from_earliest
-  FROM status_period p JOIN relation r ON r.key = p.relation_key AND r.superseded_at IS NULL
- WHERE p.source IN ('synth-e' || :a, 'synth-e' || :b) AND p.superseded_at IS NULL AND p.from_edtf IS NOT NULL
+ ORDER BY p.from_earliest, p.relation_key, p.id LIMIT 20) b
+UNION
+SELECT * FROM (SELECT p.relation_key, p.id AS period_id, p.status, p.from_edtf, p.from_earliest FROM status_period p
+ WHERE p.source = 'synth-e' || :a AND p.superseded_at IS NULL AND p.from_edtf IS NOT NULL
    AND p.from_latest >= :lo AND p.from_earliest <= :hi AND p.from_latest - p.from_earliest > 3660
- ORDER BY p.from_earliest, r.key LIMIT 20) b
-UNION ALL
-SELECT * FROM (SELECT r.key AS relation_key, r.label, p.id AS period_id, p.status, p.from_edtf, p.from_earliest
-  FROM status_period p JOIN relation r ON r.key = p.relation_key AND r.superseded_at IS NULL
- WHERE p.target IN ('synth-e' || :a, 'synth-e' || :b) AND p.superseded_at IS NULL AND p.from_edtf IS NOT NULL
+ ORDER BY p.from_earliest, p.relation_key, p.id LIMIT 20) b
+UNION
+SELECT * FROM (SELECT p.relation_key, p.id AS period_id, p.status, p.from_edtf, p.from_earliest FROM status_period p
+ WHERE p.target = 'synth-e' || :a AND p.superseded_at IS NULL AND p.from_edtf IS NOT NULL
    AND p.from_latest >= :lo AND p.from_earliest <= :hi AND p.from_latest - p.from_earliest <= 31 AND p.from_earliest >= :narrow
- ORDER BY p.from_earliest, r.key LIMIT 20) b
-UNION ALL
-SELECT * FROM (SELECT r.key AS relation_key, r.label, p.id AS period_id, p.status, p.from_edtf, p.from_earliest
-  FROM status_period p JOIN relation r ON r.key = p.relation_key AND r.superseded_at IS NULL
- WHERE p.target IN ('synth-e' || :a, 'synth-e' || :b) AND p.superseded_at IS NULL AND p.from_edtf IS NOT NULL
+ ORDER BY p.from_earliest, p.relation_key, p.id LIMIT 20) b
+UNION
+SELECT * FROM (SELECT p.relation_key, p.id AS period_id, p.status, p.from_edtf, p.from_earliest FROM status_period p
+ WHERE p.target = 'synth-e' || :a AND p.superseded_at IS NULL AND p.from_edtf IS NOT NULL
    AND p.from_latest >= :lo AND p.from_earliest <= :hi AND p.from_latest - p.from_earliest > 31 AND p.from_latest - p.from_earliest <= 3660 AND p.from_earliest >= :broad
- ORDER BY p.from_earliest, r.key LIMIT 20) b
-UNION ALL
-SELECT * FROM (SELECT r.key AS relation_key, r.label, p.id AS period_id, p.status, p.from_edtf, p.from_earliest
-  FROM status_period p JOIN relation r ON r.key = p.relation_key AND r.superseded_at IS NULL
- WHERE p.target IN ('synth-e' || :a, 'synth-e' || :b) AND p.superseded_at IS NULL AND p.from_edtf IS NOT NULL
+ ORDER BY p.from_earliest, p.relation_key, p.id LIMIT 20) b
+UNION
+SELECT * FROM (SELECT p.relation_key, p.id AS period_id, p.status, p.from_edtf, p.from_earliest FROM status_period p
+ WHERE p.target = 'synth-e' || :a AND p.superseded_at IS NULL AND p.from_edtf IS NOT NULL
    AND p.from_latest >= :lo AND p.from_earliest <= :hi AND p.from_latest - p.from_earliest > 3660
- ORDER BY p.from_earliest, r.key LIMIT 20) b;
+ ORDER BY p.from_earliest, p.relation_key, p.id LIMIT 20) b
+UNION
+SELECT * FROM (SELECT p.relation_key, p.id AS period_id, p.status, p.from_edtf, p.from_earliest FROM status_period p
+ WHERE p.source = 'synth-e' || :b AND p.superseded_at IS NULL AND p.from_edtf IS NOT NULL
+   AND p.from_latest >= :lo AND p.from_earliest <= :hi AND p.from_latest - p.from_earliest <= 31 AND p.from_earliest >= :narrow
+ ORDER BY p.from_earliest, p.relation_key, p.id LIMIT 20) b
+UNION
+SELECT * FROM (SELECT p.relation_key, p.id AS period_id, p.status, p.from_edtf, p.from_earliest FROM status_period p
+ WHERE p.source = 'synth-e' || :b AND p.superseded_at IS NULL AND p.from_edtf IS NOT NULL
+   AND p.from_latest >= :lo AND p.from_earliest <= :hi AND p.from_latest - p.from_earliest > 31 AND p.from_latest - p.from_earliest <= 3660 AND p.from_earliest >= :broad
+ ORDER BY p.from_earliest, p.relation_key, p.id LIMIT 20) b
+UNION
+SELECT * FROM (SELECT p.relation_key, p.id AS period_id, p.status, p.from_edtf, p.from_earliest FROM status_period p
+ WHERE p.source = 'synth-e' || :b AND p.superseded_at IS NULL AND p.from_edtf IS NOT NULL
+   AND p.from_latest >= :lo AND p.from_earliest <= :hi AND p.from_latest - p.from_earliest > 3660
+ ORDER BY p.from_earliest, p.relation_key, p.id LIMIT 20) b
+UNION
+SELECT * FROM (SELECT p.relation_key, p.id AS period_id, p.status, p.from_edtf, p.from_earliest FROM status_period p
+ WHERE p.target = 'synth-e' || :b AND p.superseded_at IS NULL AND p.from_edtf IS NOT NULL
+   AND p.from_latest >= :lo AND p.from_earliest <= :hi AND p.from_latest - p.from_earliest <= 31 AND p.from_earliest >= :narrow
+ ORDER BY p.from_earliest, p.relation_key, p.id LIMIT 20) b
+UNION
+SELECT * FROM (SELECT p.relation_key, p.id AS period_id, p.status, p.from_edtf, p.from_earliest FROM status_period p
+ WHERE p.target = 'synth-e' || :b AND p.superseded_at IS NULL AND p.from_edtf IS NOT NULL
+   AND p.from_latest >= :lo AND p.from_earliest <= :hi AND p.from_latest - p.from_earliest > 31 AND p.from_latest - p.from_earliest <= 3660 AND p.from_earliest >= :broad
+ ORDER BY p.from_earliest, p.relation_key, p.id LIMIT 20) b
+UNION
+SELECT * FROM (SELECT p.relation_key, p.id AS period_id, p.status, p.from_edtf, p.from_earliest FROM status_period p
+ WHERE p.target = 'synth-e' || :b AND p.superseded_at IS NULL AND p.from_edtf IS NOT NULL
+   AND p.from_latest >= :lo AND p.from_earliest <= :hi AND p.from_latest - p.from_earliest > 3660
+ ORDER BY p.from_earliest, p.relation_key, p.id LIMIT 20) b
+) u ORDER BY u.from_earliest, u.relation_key, u.period_id LIMIT 20) b
+  JOIN relation r ON r.key = b.relation_key AND r.superseded_at IS NULL
+ ORDER BY b.from_earliest, b.relation_key, b.period_id;
 -- 3. their events in the window
 SELECT e.id, e.key, e.type, e.cameo_code, e.title, e.summary, e.date_edtf, e.date_earliest, e.date_latest, e.location, e.recorded_at, e.superseded_at
   FROM event e
