@@ -131,8 +131,13 @@ impl Store {
             .push(" ORDER BY b.from_earliest, b.relation_key, b.period_id");
         items.extend(self.all::<StatusChange>(sql).await?.into_iter().map(TimelineItem::StatusChange));
 
+        // Events and statements: every match in the window first, then the
+        // page. Planned as one query with its LIMIT, PostgreSQL walks the
+        // date index from the beginning of time hoping to meet the actors'
+        // rows early (80 ms for a major actor's year at 1M relations against
+        // 16 ms this way); MATERIALIZED keeps the two steps apart.
         let mut sql = self.sql();
-        sql.push("SELECT ")
+        sql.push("WITH hit AS MATERIALIZED (SELECT ")
             .push(&EVENT_COLUMNS)
             .push(" FROM event e WHERE EXISTS (SELECT 1 FROM participant pa WHERE pa.event_id = e.id AND pa.entity_slug IN ")
             .bind_list(slugs)
@@ -142,12 +147,12 @@ impl Store {
             .bind(to)
             .push(" AND e.date_latest >= ")
             .bind(from)
-            .push(" ORDER BY e.date_earliest, e.key LIMIT ")
+            .push(") SELECT * FROM hit ORDER BY date_earliest, key LIMIT ")
             .bind(limit);
         items.extend(self.all::<event::Model>(sql).await?.into_iter().map(TimelineItem::Event));
 
         let mut sql = self.sql();
-        sql.push("SELECT ")
+        sql.push("WITH hit AS MATERIALIZED (SELECT ")
             .push(&STATEMENT_COLUMNS)
             .push(" FROM statement s WHERE s.speaker IN ")
             .bind_list(slugs)
@@ -157,7 +162,7 @@ impl Store {
             .bind(to)
             .push(" AND s.date_latest >= ")
             .bind(from)
-            .push(" ORDER BY s.date_earliest, s.key LIMIT ")
+            .push(") SELECT * FROM hit ORDER BY date_earliest, key LIMIT ")
             .bind(limit);
         items.extend(self.all::<statement::Model>(sql).await?.into_iter().map(TimelineItem::Statement));
 

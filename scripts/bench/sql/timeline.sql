@@ -82,15 +82,15 @@ SELECT * FROM (SELECT p.relation_key, p.id AS period_id, p.status, p.from_edtf, 
 ) u ORDER BY u.from_earliest, u.relation_key, u.period_id LIMIT 20) b
   JOIN relation r ON r.key = b.relation_key AND r.superseded_at IS NULL
  ORDER BY b.from_earliest, b.relation_key, b.period_id;
--- 3. their events in the window
-SELECT e.id, e.key, e.type, e.cameo_code, e.title, e.summary, e.date_edtf, e.date_earliest, e.date_latest, e.location, e.recorded_at, e.superseded_at
+-- 3. their events in the window: all matches first (MATERIALIZED), then the page
+WITH hit AS MATERIALIZED (SELECT e.id, e.key, e.type, e.cameo_code, e.title, e.summary, e.date_edtf, e.date_earliest, e.date_latest, e.location, e.recorded_at, e.superseded_at
   FROM event e
  WHERE EXISTS (SELECT 1 FROM participant pa WHERE pa.event_id = e.id AND pa.entity_slug IN ('synth-e' || :a, 'synth-e' || :b))
-   AND e.superseded_at IS NULL AND e.date_earliest <= :hi AND e.date_latest >= :lo
- ORDER BY e.date_earliest, e.key LIMIT 20;
--- 4. their statements in the window
-SELECT s.id, s.key, s.speaker, s.date_edtf, s.date_earliest, s.date_latest, s.quote, s.summary, s.recorded_at, s.superseded_at
+   AND e.superseded_at IS NULL AND e.date_earliest <= :hi AND e.date_latest >= :lo)
+SELECT * FROM hit ORDER BY date_earliest, key LIMIT 20;
+-- 4. their statements in the window, the same way
+WITH hit AS MATERIALIZED (SELECT s.id, s.key, s.speaker, s.date_edtf, s.date_earliest, s.date_latest, s.quote, s.summary, s.recorded_at, s.superseded_at
   FROM statement s
  WHERE s.speaker IN ('synth-e' || :a, 'synth-e' || :b) AND s.superseded_at IS NULL
-   AND s.date_earliest <= :hi AND s.date_latest >= :lo
- ORDER BY s.date_earliest, s.key LIMIT 20;
+   AND s.date_earliest <= :hi AND s.date_latest >= :lo)
+SELECT * FROM hit ORDER BY date_earliest, key LIMIT 20;
