@@ -72,15 +72,22 @@ end
 -- Installs setup/init/response/done globals; `make_body` builds one
 -- request body; `expect` is a plain string every good response holds (so
 -- that a null `node` or an empty `data` counts as bad, not as fast).
-function M.install(make_body, expect)
+-- Installs the `setup` global: every thread gets an id (`tid`, for its
+-- random seed) and is kept in the returned list, so that `done` can add up
+-- the threads' counters.
+function M.track_threads()
   local threads = {}
   local next_id = 0
-
   setup = function(thread)
     next_id = next_id + 1
     thread:set("tid", next_id)
     table.insert(threads, thread)
   end
+  return threads
+end
+
+function M.install(make_body, expect)
+  local threads = M.track_threads()
 
   init = function(args)
     if args[1] then M.relations = tonumber(args[1]) end

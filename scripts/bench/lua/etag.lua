@@ -2,14 +2,8 @@
 -- either in full or revalidated with If-None-Match (answered 304).
 -- Usage: wrk ... -s etag.lua URL -- FILE full|revalidate
 -- FILE holds one "PATH<TAB>ETAG" line per dashboard URL.
-local threads = {}
-local next_id = 0
-
-setup = function(thread)
-  next_id = next_id + 1
-  thread:set("tid", next_id)
-  table.insert(threads, thread)
-end
+local dir = debug.getinfo(1, "S").source:match("^@(.*/)") or "./"
+local threads = dofile(dir .. "common.lua").track_threads()
 
 init = function(args)
   paths, tags = {}, {}
