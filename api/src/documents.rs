@@ -2,12 +2,17 @@
 //! (dashboards send the same few queries again and again), and persisted
 //! queries (Apollo's protocol) are remembered by their SHA-256, so a client
 //! can send the hash instead of the text, over GET too.
+//!
+//! A document is kept as the schema's [`Shapes`] marked it (a hidden
+//! `__typename` on abstract selection sets), the form it runs in and the
+//! form its answer is completed against.
 
+use crate::graphql::complete::Shapes;
 use async_graphql::parser::types::ExecutableDocument;
 use async_graphql::ServerError;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 /// Distinct documents kept; when full, the store starts afresh.
 const KEPT: usize = 512;
@@ -17,8 +22,14 @@ const LONGEST_PERSISTED: usize = 64 * 1024;
 /// The documents of one server.
 #[derive(Default)]
 pub struct Documents {
-    parsed: Mutex<HashMap<String, ExecutableDocument>>,
+    parsed: Mutex<HashMap<String, Arc<Parsed>>>,
     persisted: Mutex<HashMap<String, String>>,
+}
+
+/// A parsed document, marked for completion.
+#[derive(Debug)]
+pub struct Parsed {
+    pub doc: ExecutableDocument,
 }
 
 /// Why a persisted query could not be used.
@@ -36,19 +47,22 @@ pub fn sha256_hex(text: &str) -> String {
 }
 
 impl Documents {
-    /// The parsed document of a text, parsed only the first time.
-    pub fn parse(&self, query: &str) -> Result<ExecutableDocument, ServerError> {
+    /// The parsed document of a text, parsed (and marked) only the first
+    /// time. Its nesting must have been checked (`protect::nesting`).
+    pub fn parse(&self, query: &str, shapes: &Shapes) -> Result<Arc<Parsed>, ServerError> {
         if let Some(doc) = self.parsed.lock().ok().and_then(|m| m.get(query).cloned()) {
             return Ok(doc);
         }
-        let doc = async_graphql::parser::parse_query(query).map_err(ServerError::from)?;
-        if let Ok(mut parsed) = self.parsed.lock() {
-            if parsed.len() >= KEPT {
-                parsed.clear();
+        let mut doc = async_graphql::parser::parse_query(query).map_err(ServerError::from)?;
+        shapes.mark(&mut doc);
+        let parsed = Arc::new(Parsed { doc });
+        if let Ok(mut kept) = self.parsed.lock() {
+            if kept.len() >= KEPT {
+                kept.clear();
             }
-            parsed.insert(query.to_owned(), doc.clone());
+            kept.insert(query.to_owned(), parsed.clone());
         }
-        Ok(doc)
+        Ok(parsed)
     }
 
     /// The text of a persisted query: the one sent (checked against its
@@ -91,10 +105,11 @@ mod tests {
     #[test]
     fn a_document_is_parsed_once_and_errors_are_not_kept() {
         let docs = Documents::default();
-        let a = docs.parse("{ __typename }").expect("parses");
-        let b = docs.parse("{ __typename }").expect("parses");
-        assert_eq!(format!("{a:?}"), format!("{b:?}"));
-        assert!(docs.parse("{ broken").is_err());
-        assert!(docs.parse("{ broken").is_err());
+        let shapes = Shapes::default();
+        let a = docs.parse("{ __typename }", &shapes).expect("parses");
+        let b = docs.parse("{ __typename }", &shapes).expect("parses");
+        assert!(Arc::ptr_eq(&a, &b));
+        assert!(docs.parse("{ broken", &shapes).is_err());
+        assert!(docs.parse("{ broken", &shapes).is_err());
     }
 }

@@ -11,9 +11,8 @@ pub mod documents;
 pub mod error;
 pub mod export;
 pub mod graphql;
-pub mod ops;
+pub mod http;
 pub mod protect;
-pub mod server;
 pub mod store;
 pub mod time;
 
@@ -51,7 +50,7 @@ pub async fn run(
         }
     }
     tracing::info!(address = %listener.local_addr()?, "serving GraphQL at /graphql and the playground at /");
-    server::serve_with(store::Store::new(db), listener, config.limits, shutdown).await?;
+    http::serve_with(store::Store::new(db), listener, config.limits, shutdown).await?;
     Ok(())
 }
 

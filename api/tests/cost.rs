@@ -101,12 +101,11 @@ async fn in_measure_mode_a_costly_query_runs_and_says_it_would_be_refused() {
     let db = testkit::TestDb::new().await.expect("test database");
     let (name, text) = seed::bundled()[0];
     seed::load_bundle(&db.db, &seed::parse_bundled(name, text).expect("valid"), "seed").await.expect("loads");
-    let schema =
-        api::graphql::build_schema_with(api::graphql::CostPolicy { limit: 10, mode: api::graphql::CostMode::Measure });
-    let request = async_graphql::Request::new(README_COUNCIL)
-        .data(api::graphql::request_loader(api::store::Store::new(db.db.clone())));
-    let response = serde_json::to_value(schema.execute(request).await).expect("JSON");
+    let cost = api::graphql::CostPolicy { limit: 10, mode: api::graphql::CostMode::Measure };
+    let s = common::TestServer::with_limits(db, api::config::Limits { cost, ..Default::default() }).await;
+    let response = s.post(README_COUNCIL, serde_json::json!({})).await;
     assert!(response["errors"].is_null(), "{response}");
     assert_eq!(response["extensions"]["cost"]["wouldBeRefused"], true);
     assert_eq!(response["extensions"]["cost"]["limit"], 10);
+    s.stop().await;
 }

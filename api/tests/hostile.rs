@@ -156,13 +156,106 @@ async fn hostile_bodies_are_refused_with_graphql_errors() {
 
     let batch: Vec<Value> = (0..1000).map(|_| json!({ "query": ORDINARY })).collect();
     let (status, body) = raw_post(&s, serde_json::to_string(&batch).expect("json").as_bytes()).await;
-    assert_eq!((status, code_in(&body).as_str()), (400, "BAD_REQUEST"), "a batch is not accepted: {body}");
+    assert_eq!((status, code_in(&body).as_str()), (400, "INPUT_TOO_LARGE"), "a batch over the limit: {body}");
     still_answers(&s, "a batch of 1,000").await;
 
     for bad in [&b"{not json"[..], b"", b"\xff\xfe", b"[]", b"{\"query\": 42}"] {
         let (status, body) = raw_post(&s, bad).await;
         assert_eq!((status, code_in(&body).as_str()), (400, "BAD_REQUEST"), "{bad:?}: {body}");
         still_answers(&s, "bad JSON").await;
+    }
+    s.stop().await;
+}
+
+fn percent(text: &str) -> String {
+    text.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+/// Documents nested 2,000 deep (a 4 KB request once aborted the whole
+/// process at that depth) and 100,000 deep, in every place nesting can hide:
+/// list and object literals in arguments, selections, variables, a
+/// subscription's arguments, a WebSocket message itself.
+#[tokio::test]
+async fn deep_nesting_is_refused_everywhere_and_the_server_keeps_serving() {
+    let s = TestServer::first_article().await;
+    for n in [2_000usize, 100_000] {
+        let documents = [
+            (
+                "a list",
+                format!("{{ relations(between: {}\"nato\"{}) {{ totalCount }} }}", "[".repeat(n), "]".repeat(n)),
+            ),
+            ("an object", format!("{{ relations(between: {}1{}) {{ totalCount }} }}", "{a:".repeat(n), "}".repeat(n))),
+            ("selections", format!("{{ {}__typename{} }}", "e { ".repeat(n), " }".repeat(n))),
+        ];
+        for (what, query) in &documents {
+            let answer = s.post(query, json!({})).await;
+            assert_eq!(answer["errors"][0]["extensions"]["code"], "INPUT_TOO_LARGE", "{what} {n} deep over POST");
+            still_answers(&s, what).await;
+            let got = s.request("GET", &format!("/graphql?query={}", percent(query)), &[], "").await;
+            // A URL this long may be refused by the HTTP layer itself.
+            let refused = code_in(&got.body) == "INPUT_TOO_LARGE" || (got.status >= 400 && query.len() > 16 * 1024);
+            assert!(refused, "{what} {n} deep over GET: {} {}", got.status, got.body);
+            still_answers(&s, what).await;
+        }
+        let mut deep = json!("nato");
+        for _ in 0..200 {
+            deep = json!([deep]);
+        }
+        let nested = format!("{}\"nato\"{}", "[".repeat(n), "]".repeat(n));
+        let body = format!(
+            r#"{{"query":"query($b: [String!]) {{ relations(between: $b) {{ totalCount }} }}","variables":{{"b":{nested}}}}}"#
+        );
+        let (status, answer) = raw_post(&s, body.as_bytes()).await;
+        assert_eq!((status, code_in(&answer).as_str()), (400, "INPUT_TOO_LARGE"), "variables {n} deep: {answer}");
+        let (status, answer) =
+            raw_post(&s, json!({ "query": "{ __typename }", "variables": { "b": deep } }).to_string().as_bytes()).await;
+        assert_eq!((status, code_in(&answer).as_str()), (400, "INPUT_TOO_LARGE"), "variables {n} deep: {answer}");
+        still_answers(&s, "deep variables").await;
+        // Over the WebSocket: in a subscription's argument, and in the message.
+        let (mut socket, _) = tokio_tungstenite::connect_async({
+            use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+            let mut r = format!("ws://{}/graphql", s.addr).into_client_request().expect("request");
+            r.headers_mut().insert("Sec-WebSocket-Protocol", "graphql-transport-ws".parse().expect("header"));
+            r
+        })
+        .await
+        .expect("the socket opens");
+        use futures_util::{SinkExt, StreamExt};
+        use tokio_tungstenite::tungstenite::Message;
+        socket.send(Message::text(json!({ "type": "connection_init" }).to_string())).await.expect("init");
+        let _ack = socket.next().await;
+        let query =
+            format!("subscription {{ changes(entities: {}\"nato\"{}) {{ action }} }}", "[".repeat(n), "]".repeat(n));
+        let subscribe = json!({ "id": "1", "type": "subscribe", "payload": { "query": query } });
+        socket.send(Message::text(subscribe.to_string())).await.expect("subscribe");
+        let answer = loop {
+            match socket.next().await {
+                Some(Ok(Message::Text(text))) => break serde_json::from_str::<Value>(&text).expect("JSON"),
+                Some(Ok(_)) => continue,
+                other => panic!("the socket ended: {other:?}"),
+            }
+        };
+        assert_eq!(answer["type"], "error", "{n} deep over WebSocket");
+        assert_eq!(answer["payload"][0]["extensions"]["code"], "INPUT_TOO_LARGE");
+        let message = format!(r#"{{"type":"ping","payload":{}0{}}}"#, "[".repeat(n), "]".repeat(n));
+        socket.send(Message::text(message)).await.expect("send");
+        let closed = loop {
+            match socket.next().await {
+                Some(Ok(Message::Close(Some(frame)))) => break u16::from(frame.code),
+                Some(Ok(_)) => continue,
+                _ => break 0,
+            }
+        };
+        assert_eq!(closed, 4400, "a message nested {n} deep closes the socket as invalid");
+        still_answers(&s, "a deep WebSocket message").await;
     }
     s.stop().await;
 }

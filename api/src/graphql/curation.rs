@@ -256,7 +256,8 @@ fn fact_id(argument: &str, id: &ID, allowed: &[FactKind]) -> AppResult<(FactKind
 
 pub struct Mutation;
 
-#[Object]
+// `no_cache`, like the query root: it marks an answer as executed.
+#[Object(cache_control(no_cache))]
 impl Mutation {
     /// Loads one article's bundle, written in the seed files' format (TOML), in one transaction. The same bundle again changes nothing; a changed bundle records corrections and retractions of that article's facts. Every problem is reported together (each error names its place in the bundle) and nothing is written when there is any. A bundle that names its article's text needs it as articleText; every cite and quote is then checked against it.
     #[graphql(directive = crate::protect::directives::cost::apply("100".into()))]
@@ -508,6 +509,9 @@ impl Subscription {
     ) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<Revision>>> {
         if let Some(e) = entities.as_ref().filter(|e| e.len() > MAX_FOLLOWED) {
             return Err(AppError::too_large("entities", "slugs", e.len(), MAX_FOLLOWED).into());
+        }
+        if let Some(slugs) = &entities {
+            super::known_slugs(ctx, "entities", slugs).await?;
         }
         let feed = ctx
             .data_opt::<ChangeFeed>()

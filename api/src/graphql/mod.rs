@@ -4,6 +4,7 @@
 
 pub mod article;
 pub mod common;
+pub mod complete;
 pub mod curation;
 pub mod entity;
 pub mod event;
@@ -42,8 +43,7 @@ use crate::protect::cost::CostModel;
 use crate::protect::CostLimit;
 pub use crate::protect::CostMode;
 
-/// Deepest query accepted: deep enough for timelines of relations of entities.
-pub const MAX_DEPTH: usize = 16;
+pub use crate::protect::cost::MAX_DEPTH;
 /// Longest search text, after folding, in characters.
 pub const MAX_SEARCH: usize = 200;
 /// Most entities one timeline merges.
@@ -76,36 +76,31 @@ fn builder() -> async_graphql::SchemaBuilder<Query, Mutation, Subscription> {
         .limit_depth(MAX_DEPTH)
 }
 
-/// Builds the schema with the default cost policy.
+/// Builds the schema. Per-request data (the DataLoader, the caller's
+/// token) is added by the server; its limits and the shaping of answers are
+/// applied around execution by the server's pipeline (`http::pipeline`).
 pub fn build_schema() -> AppSchema {
-    build_schema_with(CostPolicy::default())
+    builder().finish()
 }
 
-/// Builds the schema; its cost model is read from its own SDL. Per-request
-/// data (the DataLoader, the caller's token) is added by the server.
-pub fn build_schema_with(policy: CostPolicy) -> AppSchema {
-    build_schemas(policy).guarded
-}
-
-/// The schemas a server runs.
+/// What a server runs: the schema, and what the pipeline reads from its SDL.
 pub struct Schemas {
-    /// With the cost limit and error hygiene as extensions: for
-    /// subscriptions, whose answers the server does not see one by one.
-    pub guarded: AppSchema,
-    /// Without extensions, for requests over HTTP: the server applies the
-    /// same [`CostLimit`] and hygiene around execution itself, so no field
-    /// pays for an extension's wrapper.
-    pub bare: AppSchema,
+    /// Without extensions, so no field pays for an extension's wrapper.
+    pub schema: AppSchema,
+    /// Field types and abstract types, to shape answers as the spec says.
+    pub shapes: std::sync::Arc<complete::Shapes>,
     pub cost: CostLimit,
 }
 
-/// Builds both schemas with one cost model, read from the schema's own SDL.
+/// Builds the schema with one cost model and its shapes, read from the
+/// schema's own SDL.
 pub fn build_schemas(policy: CostPolicy) -> Schemas {
-    let bare = builder().finish();
-    let model = CostModel::from_sdl(&bare.sdl()).unwrap_or_default();
+    let schema = build_schema();
+    let sdl = schema.sdl();
+    let model = CostModel::from_sdl(&sdl).unwrap_or_default();
     let cost = CostLimit::new(model, policy.limit, policy.mode);
-    let guarded = builder().extension(crate::protect::hygiene::ErrorHygiene).extension(cost.clone()).finish();
-    Schemas { guarded, bare, cost }
+    let shapes = std::sync::Arc::new(complete::Shapes::from_sdl(&sdl));
+    Schemas { schema, shapes, cost }
 }
 
 /// The per-request loader for a store: it caches what one request read.
@@ -170,7 +165,7 @@ async fn known_slug(ctx: &Context<'_>, argument: &str, slug: &str) -> AppResult<
 }
 
 /// Checks, in one lookup, that every slug of an argument names an entity.
-async fn known_slugs(ctx: &Context<'_>, argument: &str, slugs: &[String]) -> AppResult<()> {
+pub(crate) async fn known_slugs(ctx: &Context<'_>, argument: &str, slugs: &[String]) -> AppResult<()> {
     let found = Entity::load_many(ctx, slugs).await?;
     if let Some(missing) = slugs.iter().find(|s| !found.iter().any(|e| &e.data().0.slug == *s)) {
         return Err(AppError::not_found(format!("{argument}: no entity has the slug `{missing}`")));
@@ -180,7 +175,9 @@ async fn known_slugs(ctx: &Context<'_>, argument: &str, slugs: &[String]) -> App
 
 pub struct Query;
 
-#[Object]
+// `no_cache`: answers are revalidated (the HTTP layer says so with ETags);
+// it also marks an answer as executed (see `complete::executed`).
+#[Object(cache_control(no_cache))]
 impl Query {
     async fn node(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Node>> {
         Ok(node_by_id(ctx, &id).await?)

@@ -29,6 +29,8 @@ pub const INTROSPECTION_SCHEMA_COST: f64 = 1_000.0;
 pub const INTROSPECTION_TYPE_COST: f64 = 50.0;
 /// The largest size any list may have (no `first` above 100 is served).
 pub const MAX_LIST_SIZE: f64 = 100.0;
+/// Deepest query accepted: deep enough for timelines of relations of entities.
+pub const MAX_DEPTH: usize = 16;
 /// Most field selections a document may hold, counted as written (each
 /// alias and each field in a fragment once): a bound on parsing and
 /// validation work that no cost counts.

@@ -5,24 +5,12 @@
 //! internal details, not once per failing field.
 
 use crate::error::INTERNAL_DETAIL;
-use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextRequest, NextSubscribe};
-use async_graphql::futures_util::stream::{BoxStream, StreamExt};
 use async_graphql::{Response, ServerError, Value};
-use std::sync::Arc;
 
 /// Longest error message sent, in characters.
 pub const MAX_MESSAGE: usize = 300;
 /// Internal details logged per request at most.
 const LOGGED_DETAILS: usize = 3;
-
-/// The extension; one per schema.
-pub struct ErrorHygiene;
-
-impl ExtensionFactory for ErrorHygiene {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(ErrorHygiene)
-    }
-}
 
 /// The code of an error that reached the client without one.
 fn code_for(error: &ServerError) -> &'static str {
@@ -82,30 +70,6 @@ fn log(errors: &[ServerError], details: &[String]) {
         tracing::info!(errors = errors.len(), codes = ?codes, "answered with errors");
     } else {
         tracing::error!(errors = errors.len(), internal = details.len(), codes = ?codes, details = ?shown, "answered with internal errors");
-    }
-}
-
-#[async_graphql::async_trait::async_trait]
-impl Extension for ErrorHygiene {
-    async fn request(&self, ctx: &ExtensionContext<'_>, next: NextRequest<'_>) -> Response {
-        let mut response = next.run(ctx).await;
-        tidy(&mut response);
-        response
-    }
-
-    fn subscribe<'s>(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        stream: BoxStream<'s, Response>,
-        next: NextSubscribe<'_>,
-    ) -> BoxStream<'s, Response> {
-        next.run(ctx, stream)
-            .map(|mut response| {
-                let details = clean(&mut response.errors);
-                log(&response.errors, &details);
-                response
-            })
-            .boxed()
     }
 }
 

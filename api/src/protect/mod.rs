@@ -1,21 +1,22 @@
 //! Protection, computed before execution: what a request may cost.
 //!
-//! [`cost`] computes a document's static cost from the schema's own
+//! [`nesting`] bounds how deep the raw input nests before anything parses
+//! it; [`cost`] computes a document's static cost from the schema's own
 //! `@cost`/`@listSize` declarations; [`CostLimit`] is the strategy that
-//! enforces it (or only measures it, to roll out a lower limit) as an
-//! extension of the schema, so it applies to every request over HTTP and
-//! WebSocket alike, before validation and before any SQL runs. Every
-//! response carries `extensions.cost`, so scripts see what they spend.
+//! enforces it (or only measures it, to roll out a lower limit). The HTTP
+//! and WebSocket pipeline applies both to every request, before validation
+//! and before any SQL runs. Every response carries `extensions.cost`, so
+//! scripts see what they spend. [`hygiene`] makes every error fit to send.
 
 pub mod cost;
 pub mod directives;
 pub mod hygiene;
+pub mod nesting;
 
-use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextRequest};
 use async_graphql::parser::types::ExecutableDocument;
-use async_graphql::{Response, ServerError, ServerResult, Value, Variables};
+use async_graphql::{ServerError, Value, Variables};
 use cost::CostModel;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 /// What to do with a request over the limit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,18 +39,6 @@ impl CostLimit {
     pub fn new(model: CostModel, limit: u64, mode: CostMode) -> CostLimit {
         CostLimit { model: Arc::new(model), limit, mode }
     }
-}
-
-impl ExtensionFactory for CostLimit {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(CostCheck { limit: self.clone(), cost: Mutex::new(None) })
-    }
-}
-
-/// The check of one request.
-struct CostCheck {
-    limit: CostLimit,
-    cost: Mutex<Option<u64>>,
 }
 
 /// Why a request was refused before it ran, with its cost when it got as
@@ -83,10 +72,9 @@ impl CostLimit {
             return Err(refusal("QUERY_TOO_LARGE", message, None, None));
         }
         let depth = cost::depth_of(doc);
-        if depth > crate::graphql::MAX_DEPTH {
+        if depth > cost::MAX_DEPTH {
             let shown = if depth == usize::MAX { "without end".to_owned() } else { format!("{depth} deep") };
-            let message =
-                format!("the query nests its fields {shown}, over the limit of {}", crate::graphql::MAX_DEPTH);
+            let message = format!("the query nests its fields {shown}, over the limit of {}", cost::MAX_DEPTH);
             return Err(refusal("GRAPHQL_VALIDATION_FAILED", message, None, None));
         }
         let cost = self.model.cost(doc, variables);
@@ -101,6 +89,16 @@ impl CostLimit {
         Ok(cost)
     }
 
+    /// The largest cost a request may have.
+    pub fn limit(&self) -> u64 {
+        self.limit
+    }
+
+    /// Whether a costlier request is refused (rather than only marked).
+    pub fn enforcing(&self) -> bool {
+        self.mode == CostMode::Enforce
+    }
+
     /// What `extensions.cost` of an answer says.
     pub fn report(&self, cost: u64) -> Value {
         let mut out = async_graphql::indexmap::IndexMap::new();
@@ -110,43 +108,5 @@ impl CostLimit {
             out.insert(async_graphql::Name::new("wouldBeRefused"), Value::from(true));
         }
         Value::Object(out)
-    }
-}
-
-impl CostCheck {
-    fn report(&self) -> Option<Value> {
-        let cost = (*self.cost.lock().ok()?)?;
-        Some(self.limit.report(cost))
-    }
-}
-
-#[async_graphql::async_trait::async_trait]
-impl Extension for CostCheck {
-    async fn request(&self, ctx: &ExtensionContext<'_>, next: NextRequest<'_>) -> Response {
-        let response = next.run(ctx).await;
-        match self.report() {
-            Some(cost) => response.extension("cost", cost),
-            None => response,
-        }
-    }
-
-    async fn parse_query(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        let doc = next.run(ctx, query, variables).await?;
-        let checked = self.limit.check(&doc, variables);
-        let cost = match &checked {
-            Ok(cost) => Some(*cost),
-            Err(refusal) => refusal.cost,
-        };
-        if let (Some(cost), Ok(mut slot)) = (cost, self.cost.lock()) {
-            *slot = Some(cost);
-        }
-        checked.map_err(|refusal| refusal.error)?;
-        Ok(doc)
     }
 }

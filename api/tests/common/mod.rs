@@ -80,9 +80,7 @@ impl TestServer {
             let shutdown = async {
                 let _ = stopped.await;
             };
-            api::server::serve_with(api::store::Store::new(conn), listener, limits, shutdown)
-                .await
-                .expect("server runs");
+            api::http::serve_with(api::store::Store::new(conn), listener, limits, shutdown).await.expect("server runs");
         });
         TestServer { addr, db, statements, log, stop: Some(stop), handle: Some(handle) }
     }
@@ -133,7 +131,58 @@ pub struct Client {
     pub addr: SocketAddr,
 }
 
+/// A response whose body is kept as bytes (a compressed one, say).
+pub struct RawResponse {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub bytes: Vec<u8>,
+}
+
+impl RawResponse {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+}
+
 impl Client {
+    /// Sends one request and reads the response's body as bytes, de-chunked.
+    pub async fn request_bytes(&self, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> RawResponse {
+        let mut stream = tokio::net::TcpStream::connect(self.addr).await.expect("connect");
+        let mut head = format!(
+            "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\nContent-Length: {}\r\n",
+            self.addr,
+            body.len()
+        );
+        for (name, value) in headers {
+            head.push_str(&format!("{name}: {value}\r\n"));
+        }
+        head.push_str("\r\n");
+        stream.write_all(head.as_bytes()).await.expect("write head");
+        stream.write_all(body.as_bytes()).await.expect("write body");
+        let mut raw = Vec::new();
+        stream.read_to_end(&mut raw).await.expect("read response");
+        let split = raw.windows(4).position(|w| w == b"\r\n\r\n").expect("a head and a body");
+        let head = String::from_utf8_lossy(&raw[..split]).to_string();
+        let mut body = raw[split + 4..].to_vec();
+        let mut lines = head.lines();
+        let status = lines.next().and_then(|l| l.split(' ').nth(1)).and_then(|s| s.parse().ok()).expect("status line");
+        let headers: Vec<(String, String)> =
+            lines.filter_map(|l| l.split_once(':')).map(|(n, v)| (n.trim().to_owned(), v.trim().to_owned())).collect();
+        if headers.iter().any(|(n, v)| n.eq_ignore_ascii_case("transfer-encoding") && v.contains("chunked")) {
+            let mut out = Vec::new();
+            let mut rest = &body[..];
+            while let Some(end) = rest.windows(2).position(|w| w == b"\r\n") {
+                let size =
+                    std::str::from_utf8(&rest[..end]).ok().and_then(|s| usize::from_str_radix(s.trim(), 16).ok());
+                let Some(n) = size.filter(|n| *n > 0) else { break };
+                out.extend_from_slice(&rest[end + 2..end + 2 + n]);
+                rest = &rest[end + 2 + n + 2..];
+            }
+            body = out;
+        }
+        RawResponse { status, headers, bytes: body }
+    }
+
     /// Sends one HTTP/1.1 request and reads the whole response.
     pub async fn request(&self, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> HttpResponse {
         let mut stream = tokio::net::TcpStream::connect(self.addr).await.expect("connect");
