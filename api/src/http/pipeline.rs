@@ -95,6 +95,10 @@ pub struct Incoming {
 /// The text of a request: the one sent, or the one its persisted-query
 /// hash names (Apollo's protocol: `extensions.persistedQuery.sha256Hash`).
 pub fn resolve(state: &AppState, params: Params) -> Result<Incoming, Refusal> {
+    if params.extensions.as_ref().is_some_and(|e| !e.is_object() && !e.is_null()) {
+        let message = "`extensions` must be a JSON object";
+        return Err(Refusal::request(StatusCode::BAD_REQUEST, "BAD_REQUEST", message));
+    }
     let persisted = params
         .extensions
         .as_ref()

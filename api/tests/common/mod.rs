@@ -232,8 +232,13 @@ impl Process {
 
     /// Like [`Process::start`], with these environment variables.
     pub async fn start_with(url: &str, env: &[(&str, &str)]) -> Process {
+        Process::start_program(env!("CARGO_BIN_EXE_api"), url, env).await
+    }
+
+    /// Like [`Process::start_with`], with another build of the server.
+    pub async fn start_program(program: &str, url: &str, env: &[(&str, &str)]) -> Process {
         use tokio::io::AsyncBufReadExt;
-        let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_api"))
+        let mut child = tokio::process::Command::new(program)
             .args(["--database-url", url, "--listen", "127.0.0.1:0", "--no-seed"])
             .env("RUST_LOG", "info")
             .envs(env.iter().copied())
