@@ -6,7 +6,7 @@ use crate::graphql::{CostMode, CostPolicy};
 use std::net::SocketAddr;
 use std::time::Duration;
 
-pub use seed::db::DEFAULT_DATABASE_URL;
+pub use store::db::DEFAULT_DATABASE_URL;
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8000";
 
 /// What the binary was asked to do.

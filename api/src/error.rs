@@ -93,35 +93,23 @@ impl AppError {
     }
 }
 
-/// The driver's error under a database error, if there is one.
-fn sqlx_error(e: &sea_orm::DbErr) -> Option<&sqlx::Error> {
-    use sea_orm::{DbErr, RuntimeErr};
-    match e {
-        DbErr::Conn(RuntimeErr::SqlxError(s))
-        | DbErr::Exec(RuntimeErr::SqlxError(s))
-        | DbErr::Query(RuntimeErr::SqlxError(s)) => Some(s),
-        _ => None,
-    }
-}
-
-impl From<sea_orm::DbErr> for AppError {
-    fn from(e: sea_orm::DbErr) -> Self {
-        if matches!(e, sea_orm::DbErr::ConnectionAcquire(_)) {
-            return AppError::Unavailable(e.to_string());
-        }
-        match sqlx_error(&e) {
-            Some(
-                sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::WorkerCrashed,
-            ) => AppError::Unavailable(e.to_string()),
-            Some(sqlx::Error::Database(db)) => match db.code().as_deref() {
-                // query_canceled: the statement ran past statement_timeout.
-                Some("57014") => AppError::Timeout("a database statement took too long; ask for less".into()),
-                // admin_shutdown, crash_shutdown, cannot_connect_now, and
-                // the connection_exception class.
-                Some(code) if code.starts_with("57P") || code.starts_with("08") => AppError::Unavailable(e.to_string()),
-                _ => AppError::Internal(e.to_string()),
+impl From<store::Error> for AppError {
+    fn from(e: store::Error) -> Self {
+        match e {
+            store::Error::Invalid(problems) => {
+                AppError::Invalid(problems.0.into_iter().map(|p| (p.place, p.message)).collect())
+            }
+            store::Error::Conflict { latest } => AppError::Conflict {
+                message:
+                    "another write changed this fact first; read it again and base the change on its latest revision"
+                        .into(),
+                latest: latest.map(|id| {
+                    crate::graphql::ids::encode(crate::graphql::ids::IdKind::Revision, &id.to_string()).to_string()
+                }),
             },
-            _ => AppError::Internal(e.to_string()),
+            store::Error::Unavailable(detail) => AppError::Unavailable(detail),
+            store::Error::Timeout => AppError::Timeout("a database statement took too long; ask for less".into()),
+            store::Error::Internal(detail) => AppError::Internal(detail),
         }
     }
 }

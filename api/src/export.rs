@@ -11,8 +11,6 @@
 //! tear it: the same URL with the same `knownAt` gives the same bytes.
 
 use crate::error::{AppError, AppResult};
-use crate::store::export::Window;
-use crate::store::Store;
 use crate::time::Known;
 use domain::edtf::{from_day_number, OPEN_END, UNKNOWN_START};
 use domain::period::{decide, possible};
@@ -20,6 +18,8 @@ use entity::{alias, external_id, participant, quantity, statement_about, stateme
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::fmt::Write as _;
+use store::read::export::Window;
+use store::Store;
 
 /// Rows per batch: one statement (and one per owned table) each.
 pub const BATCH: u64 = 1000;
@@ -462,7 +462,7 @@ async fn relation_rows(
     let mut out = Vec::with_capacity(batch.len());
     for r in batch {
         let rows = periods.remove(&r.key).unwrap_or_default();
-        let rules = rows.iter().map(crate::store::relations::period).collect::<AppResult<Vec<_>>>()?;
+        let rules = rows.iter().map(store::read::relations::period).collect::<store::Result<Vec<_>>>()?;
         let decision = decide(&rules, status_day);
         let statuses: Vec<&str> = possible(&rules, status_day).into_iter().map(|s| s.as_str()).collect();
         out.push(vec![

@@ -5,7 +5,6 @@
 //! the given listener until `shutdown` completes. Tests start it on port 0.
 
 pub mod auth;
-pub mod changes;
 pub mod config;
 pub mod documents;
 pub mod error;
@@ -13,7 +12,6 @@ pub mod export;
 pub mod graphql;
 pub mod http;
 pub mod protect;
-pub mod store;
 pub mod time;
 
 use config::Config;
@@ -23,10 +21,8 @@ use tokio::net::TcpListener;
 /// Why the server could not start or stopped with an error.
 #[derive(Debug, thiserror::Error)]
 pub enum RunError {
-    #[error("cannot open the database: {0}")]
-    Database(#[from] sea_orm::DbErr),
-    #[error("cannot seed the database: {0}")]
-    Seed(#[from] seed::LoadError),
+    #[error("cannot open or seed the database: {0}")]
+    Store(#[from] store::Error),
     #[error("server error: {0}")]
     Io(#[from] std::io::Error),
 }
@@ -37,20 +33,20 @@ pub async fn run(
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), RunError> {
-    let pool = seed::db::Pool {
+    let pool = store::db::Pool {
         max_connections: config.max_connections,
         acquire_timeout: config.limits.acquire_timeout,
         statement_timeout: config.limits.statement_timeout,
     };
-    let db = seed::db::open(&config.database_url, pool).await?;
+    let store = store::Store::open(&config.database_url, pool).await?;
     if config.seed {
-        let loaded = seed::seed_if_empty(&db).await?;
+        let loaded = seed::seed_if_empty(&store).await?;
         if loaded > 0 {
             tracing::info!(bundles = loaded, "seeded an empty database with the bundled articles");
         }
     }
     tracing::info!(address = %listener.local_addr()?, "serving GraphQL at /graphql and the playground at /");
-    http::serve_with(store::Store::new(db), listener, config.limits, shutdown).await?;
+    http::serve_with(store, listener, config.limits, shutdown).await?;
     Ok(())
 }
 

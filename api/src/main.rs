@@ -59,14 +59,13 @@ async fn export(database_url: &str, request: api::config::ExportRequest) -> Exit
             return ExitCode::from(2);
         }
     };
-    let db = match seed::db::open(database_url, seed::db::Pool::of(2)).await {
-        Ok(db) => db,
+    let store = match store::Store::open(database_url, store::db::Pool::of(2)).await {
+        Ok(store) => store,
         Err(e) => {
             eprintln!("cannot open the database: {e}");
             return ExitCode::FAILURE;
         }
     };
-    let store = api::store::Store::new(db);
     match api::export::write_folder(&store, &request.out, &request.formats, scope).await {
         Ok(files) => {
             println!("known at {}", api::export::known_at_text(scope.2));
@@ -84,32 +83,36 @@ async fn export(database_url: &str, request: api::config::ExportRequest) -> Exit
 
 /// `api token ...`: make, list or revoke write tokens.
 async fn token(database_url: &str, action: TokenAction) -> ExitCode {
-    let db = match seed::db::open(database_url, seed::db::Pool::of(1)).await {
-        Ok(db) => db,
+    let store = match store::Store::open(database_url, store::db::Pool::of(1)).await {
+        Ok(store) => store,
         Err(e) => {
             eprintln!("cannot open the database: {e}");
             return ExitCode::FAILURE;
         }
     };
     let done = match action {
-        TokenAction::Create { name, scope } => api::auth::create(&db, &name, scope).await.map(|made| {
-            println!("token `{}` with scope {} made; its secret is shown only now:", made.row.name, scope.as_str());
-            println!("{}", made.secret);
-        }),
-        TokenAction::List => api::auth::list(&db).await.map(|tokens| {
+        TokenAction::Create { name, scope } => {
+            store.create_token(&name, scope).await.map_err(api::error::AppError::from).map(|made| {
+                println!("token `{}` with scope {} made; its secret is shown only now:", made.row.name, scope.as_str());
+                println!("{}", made.secret);
+            })
+        }
+        TokenAction::List => store.tokens().await.map_err(api::error::AppError::from).map(|tokens| {
             for t in tokens {
                 let state = if t.revoked_at.is_some() { "revoked" } else { "valid" };
                 println!("{}\t{}\t{}", t.name, t.scope, state);
             }
         }),
-        TokenAction::Revoke { name } => api::auth::revoke(&db, &name).await.and_then(|found| {
-            if found {
-                println!("token `{name}` revoked");
-                Ok(())
-            } else {
-                Err(api::error::AppError::not_found(format!("no valid token is called `{name}`")))
-            }
-        }),
+        TokenAction::Revoke { name } => {
+            store.revoke_token(&name).await.map_err(api::error::AppError::from).and_then(|found| {
+                if found {
+                    println!("token `{name}` revoked");
+                    Ok(())
+                } else {
+                    Err(api::error::AppError::not_found(format!("no valid token is called `{name}`")))
+                }
+            })
+        }
     };
     match done {
         Ok(()) => ExitCode::SUCCESS,

@@ -12,7 +12,8 @@
 //!   revision actions) as enums, strings only at the edges;
 //! - [`vocabulary`]: the open, documented code lists (categories, relation
 //!   and event types, participant roles);
-//! - [`text`]: folding names into search keys; [`slug`]: stable keys.
+//! - [`text`]: folding names into search keys; [`slug`]: stable keys;
+//! - [`problem`]: what is wrong with a source, and where.
 //!
 //! Where another layer must agree with a rule here (SQL that filters by it),
 //! that layer is generated from the definitions here and checked against
@@ -21,6 +22,7 @@
 pub mod edtf;
 pub mod kinds;
 pub mod period;
+pub mod problem;
 pub mod record;
 pub mod slug;
 pub mod text;

@@ -5,16 +5,21 @@
 //! so an editor sees every problem at once, each named by file and place
 //! (`relations[2].periods[0].from`), and a bad bundle writes nothing.
 
-use crate::facts::{
-    ArticleFact, EntityPart, EventFact, ExternalId, Participant, PeriodFact, Quantity, RelationFact, StatementFact,
-};
 use chrono::{DateTime, Utc};
 use domain::edtf::FuzzyDate;
+use domain::problem::{Problem, Problems};
 use domain::slug::is_slug;
 use domain::{vocabulary, EntityKind, Status};
 use serde::Deserialize;
+use store::facts::{
+    ArticleFact, EntityPart, EventFact, ExternalId, Participant, PeriodFact, Quantity, RelationFact, StatementFact,
+};
+pub use store::{Cited, RelationEntry};
+
+/// A bundle that passed validation: every value parsed and checked, ready
+/// to write without parsing anything again.
+pub type ValidBundle = store::Contribution;
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::fmt;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, Deserialize)]
@@ -143,75 +148,6 @@ pub struct StatementSpec {
     #[serde(default)]
     pub quantities: Vec<QuantitySpec>,
     pub cite: Option<String>,
-}
-
-/// One thing wrong with a bundle, and where.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
-    pub file: String,
-    /// Path inside the bundle, e.g. `relations[2].periods[0].from`.
-    pub place: String,
-    pub message: String,
-}
-
-impl fmt::Display for Problem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.place.is_empty() {
-            write!(f, "{}: {}", self.file, self.message)
-        } else {
-            write!(f, "{}: {}: {}", self.file, self.place, self.message)
-        }
-    }
-}
-
-/// Every problem found in one bundle.
-#[derive(Debug, Clone)]
-pub struct Problems(pub Vec<Problem>);
-
-impl fmt::Display for Problems {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let lines: Vec<String> = self.0.iter().map(|p| p.to_string()).collect();
-        write!(f, "{}", lines.join("\n"))
-    }
-}
-
-impl std::error::Error for Problems {}
-
-/// A fact with its stable key and the words of the article that support it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Cited<F> {
-    pub key: String,
-    /// The supporting words, as the bundle gives them.
-    pub cite: String,
-    pub fact: F,
-}
-
-/// A relation with the status periods this article gives it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RelationEntry {
-    pub relation: Cited<RelationFact>,
-    pub periods: Vec<Cited<PeriodFact>>,
-}
-
-/// A bundle that passed validation: every value parsed and checked, ready
-/// to load without parsing anything again.
-#[derive(Debug, Clone)]
-pub struct ValidBundle {
-    pub file: String,
-    /// The article; its `cite` is empty (an article is its own source).
-    pub article: Cited<ArticleFact>,
-    /// What the article says of entities: what they are, or more names,
-    /// identifiers or descriptions of entities other articles define.
-    pub entities: Vec<Cited<EntityPart>>,
-    /// Entities the article names that other articles define: cited, not
-    /// described.
-    pub mentions: Vec<Cited<()>>,
-    pub relations: Vec<RelationEntry>,
-    pub events: Vec<Cited<EventFact>>,
-    pub statements: Vec<Cited<StatementFact>>,
-    /// Slugs the bundle uses without defining, with the first place each is
-    /// used; they must already exist in the database.
-    pub external_slugs: BTreeMap<String, String>,
 }
 
 /// Reads and validates a bundle file; an article text it names is read

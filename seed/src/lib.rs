@@ -1,20 +1,14 @@
-//! Seed bundles and their loader.
-//!
-//! The knowledge base is built from articles: each article is one bundle
-//! file in `seed/bundles/` holding the article and every fact it supports.
-//! This crate parses and validates bundles ([`bundle`]), writes them
-//! append-only ([`load`]), opens and migrates databases ([`db`]), and
-//! generates synthetic data for benchmarks ([`synth`]). The rules it
-//! applies (dates, vocabularies, kinds) come from the `domain` crate.
+//! The bundle format: one TOML file per article, holding the article and
+//! every fact it supports (`docs/seed-format.md`), parsed and validated
+//! whole ([`bundle`]), and the bundles the project ships. The `seed` command
+//! loads bundle files and generates synthetic data. All writing, and every
+//! SQL statement, is the store's: this crate turns files into a store's
+//! [`store::Contribution`] and hands it over.
 
 pub mod bundle;
-pub mod db;
-pub mod facts;
-pub mod load;
-pub mod synth;
 
-pub use bundle::{Problem, Problems, ValidBundle};
-pub use load::{apply, ingest, load_bundle, Edit, LoadError, LoadReport, Warning};
+pub use bundle::ValidBundle;
+pub use domain::problem::{Problem, Problems};
 
 /// The bundles shipped in `seed/bundles/`, as (file name, text), in name order.
 pub fn bundled() -> &'static [(&'static str, &'static str)] {
@@ -32,17 +26,16 @@ pub fn parse_bundled(name: &str, text: &str) -> Result<ValidBundle, Problems> {
     bundle::parse_with(&format!("seed/bundles/{name}"), text, &texts)
 }
 
-/// Loads every shipped bundle when the database holds no article yet.
+/// Loads every shipped bundle when the knowledge base holds no article yet.
 /// Returns how many bundles were loaded (0 when it was not empty).
-pub async fn seed_if_empty(db: &sea_orm::DatabaseConnection) -> Result<usize, LoadError> {
-    use sea_orm::{EntityTrait, PaginatorTrait};
-    if entity::article::Entity::find().count(db).await? > 0 {
+pub async fn seed_if_empty(store: &store::Store) -> store::Result<usize> {
+    if store.article_count().await? > 0 {
         return Ok(0);
     }
     let mut loaded = 0;
     for (name, text) in bundled() {
-        let valid = parse_bundled(name, text).map_err(LoadError::Invalid)?;
-        load_bundle(db, &valid, "seed").await?;
+        let valid = parse_bundled(name, text)?;
+        store.load(&valid, "seed").await?;
         loaded += 1;
     }
     Ok(loaded)

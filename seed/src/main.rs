@@ -7,9 +7,10 @@
 //! The database is `DATABASE_URL` (or `--database-url`), by default the
 //! same SQLite file the server uses.
 
-use seed::{bundle, db, synth};
+use seed::bundle;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use store::{db, synth, Store};
 
 const USAGE: &str = "usage:
   seed [--database-url URL] <bundle files or folders>...
@@ -74,8 +75,8 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let db = match db::open(&args.database_url, db::Pool::of(4)).await {
-        Ok(db) => db,
+    let store = match Store::open(&args.database_url, db::Pool::of(4)).await {
+        Ok(store) => store,
         Err(e) => {
             eprintln!("cannot open the database: {e}");
             return ExitCode::FAILURE;
@@ -83,7 +84,7 @@ async fn main() -> ExitCode {
     };
     if let Some(spec) = args.synth {
         let started = std::time::Instant::now();
-        return match synth::generate(&db, spec).await {
+        return match synth::generate(&store, spec).await {
             Ok(r) => {
                 println!(
                     "synth: {} entities, {} relations, {} status periods, {} events, {} statements in {:.1} s",
@@ -119,7 +120,7 @@ async fn main() -> ExitCode {
                 continue;
             }
         };
-        match seed::load_bundle(&db, &valid, "seed").await {
+        match store.load(&valid, "seed").await {
             Ok(r) if r.is_unchanged() => println!("{}: unchanged", file.display()),
             Ok(r) => {
                 println!("{}: {} created, {} updated, {} retracted", file.display(), r.created, r.updated, r.retracted)

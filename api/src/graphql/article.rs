@@ -1,6 +1,6 @@
 //! Articles, the sources every fact cites.
 
-use super::common::{connection, decode_cursor, encode_cursor, parse_cursor_number, store, PageSize};
+use super::common::{connection, decode_cursor, encode_cursor, parse_cursor_number, store_of, PageSize};
 use super::ids::{encode, IdKind};
 use super::scalars::DateTime;
 use crate::error::AppResult;
@@ -55,7 +55,7 @@ pub async fn list_articles(
         }
         None => None,
     };
-    let page = store(ctx).article_page(size.0, cursor.as_ref()).await?;
+    let page = store_of(ctx).article_page(size.0, cursor.as_ref()).await?;
     Ok(ArticleConnection::new(
         page,
         |a| encode_cursor(&["art", &a.published_at.to_string(), &a.key]),

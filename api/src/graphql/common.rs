@@ -5,15 +5,15 @@ use super::article::Article;
 use super::loaders::{ArticleByKey, Batch, Loaders};
 use super::scalars::{Date, DateTime};
 use crate::error::{AppError, AppResult};
-use crate::store::Store;
 use async_graphql::dataloader::Loader;
 use async_graphql::{Context, Enum, Object, SimpleObject};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use domain::edtf::FuzzyDate as Parsed;
 use entity::{citation, revision};
+use store::Store;
 
-pub fn store<'a>(ctx: &Context<'a>) -> &'a Store {
+pub fn store_of<'a>(ctx: &Context<'a>) -> &'a Store {
     &loaders(ctx).loader().store
 }
 
@@ -292,7 +292,7 @@ macro_rules! connection {
                 &self.page_info
             }
             async fn total_count(&self, ctx: &async_graphql::Context<'_>) -> async_graphql::Result<u64> {
-                let $store = $crate::graphql::common::store(ctx);
+                let $store = $crate::graphql::common::store_of(ctx);
                 let $f = &self.filter;
                 Ok($count.await?)
             }
@@ -306,7 +306,7 @@ macro_rules! connection {
 
             /// A page of rows, each with its cursor; `after` tells whether the page starts past the beginning.
             pub fn new(
-                page: $crate::store::Page<$row>,
+                page: store::Page<$row>,
                 cursor: impl Fn(&$row) -> String,
                 after: bool,
                 filter: $filter,

@@ -173,6 +173,11 @@ impl Shapes {
         self.types.get(ty).is_some_and(|s| s.composite)
     }
 
+    /// The schema's own copy of a type name.
+    fn intern(&self, name: &str) -> Option<&str> {
+        self.types.get_key_value(name).map(|(name, _)| name.as_str())
+    }
+
     fn field_type(&self, parent: &str, field: &str) -> Option<&Type> {
         match field {
             "__typename" => self.typename.as_ref(),
@@ -247,7 +252,7 @@ impl Shapes {
         variables: &Variables,
     ) {
         let Some(op) = selected(doc, operation) else { return };
-        let map = match std::mem::take(&mut response.data) {
+        let mut map = match std::mem::take(&mut response.data) {
             Value::Object(map) => map,
             Value::Null => Default::default(),
             other => {
@@ -255,12 +260,19 @@ impl Shapes {
                 return;
             }
         };
-        let mut walk =
-            Walk { shapes: self, doc, op, variables, errors: &mut response.errors, collected: HashMap::new() };
-        let root = self.root(op.ty);
-        let mut path = Vec::new();
+        let root = self.types.get_key_value(self.root(op.ty)).map_or("", |(name, _)| name.as_str());
+        let mut walk = Walk {
+            shapes: self,
+            doc,
+            op,
+            variables,
+            errors: &mut response.errors,
+            collected: HashMap::new(),
+            path: Vec::new(),
+        };
         let sets = [&op.selection_set.node];
-        response.data = walk.object(&sets, root, map, &mut path).map_or(Value::Null, Value::Object);
+        let whole = walk.object(&sets, root, &mut map);
+        response.data = if whole { Value::Object(map) } else { Value::Null };
     }
 }
 
@@ -308,19 +320,44 @@ fn selected<'a>(doc: &'a ExecutableDocument, operation: Option<&str>) -> Option<
     }
 }
 
-/// The fields of one response key, merged from every place that selects it.
-type Group<'a> = (Name, Vec<&'a Positioned<Field>>);
+/// The fields of one response key, merged from every place that selects
+/// it, with their selection sets and the field's type on the object.
+struct Group<'a> {
+    key: Name,
+    fields: Vec<&'a Positioned<Field>>,
+    sets: Vec<&'a SelectionSet>,
+    ty: Option<&'a Type>,
+}
 
-/// One walk over one answer.
+/// A step of the path to the value being completed.
+enum Step {
+    Key(Name),
+    Index(usize),
+}
+
+impl Step {
+    fn is(&self, segment: &PathSegment) -> bool {
+        match (self, segment) {
+            (Step::Key(k), PathSegment::Field(f)) => k.as_str() == f,
+            (Step::Index(i), PathSegment::Index(j)) => i == j,
+            _ => false,
+        }
+    }
+}
+
+/// Collected fields, by the selection sets (first, last, how many) and the
+/// object type (the schema's copy of its name): a list's items share them.
+type GroupsKey = (usize, usize, usize, usize);
+
+/// One walk over one answer, changing it in place.
 struct Walk<'a, 'e> {
     shapes: &'a Shapes,
     doc: &'a ExecutableDocument,
     op: &'a OperationDefinition,
     variables: &'a Variables,
     errors: &'e mut Vec<ServerError>,
-    /// Collected fields by selection sets and object type: the items of a
-    /// list share them.
-    collected: HashMap<(Vec<usize>, String), Rc<Vec<Group<'a>>>>,
+    collected: HashMap<GroupsKey, Rc<Vec<Group<'a>>>>,
+    path: Vec<Step>,
 }
 
 /// Fragments spread inside fragments deeper than this are not followed
@@ -328,108 +365,119 @@ struct Walk<'a, 'e> {
 const MAX_SPREADS: usize = 64;
 
 impl<'a> Walk<'a, '_> {
+    /// Completes an object in place; `false` when it must be null instead.
+    /// The usual answer already has every key in order: then nothing moves.
     fn object(
         &mut self,
         sets: &[&'a SelectionSet],
-        ty: &str,
-        mut map: async_graphql::indexmap::IndexMap<Name, Value>,
-        path: &mut Vec<PathSegment>,
-    ) -> Option<async_graphql::indexmap::IndexMap<Name, Value>> {
-        let object = match map.get(TYPE_KEY) {
-            Some(Value::String(name)) if self.shapes.is_abstract(ty) => name.clone(),
-            _ => ty.to_owned(),
-        };
-        let groups = self.collect(sets, &object);
-        let mut out = async_graphql::indexmap::IndexMap::with_capacity(groups.len());
+        ty: &'a str,
+        map: &mut async_graphql::indexmap::IndexMap<Name, Value>,
+    ) -> bool {
+        let mut object = ty;
+        if self.shapes.is_abstract(ty) {
+            if let Some(Value::String(name)) = map.get(TYPE_KEY) {
+                object = self.shapes.intern(name).unwrap_or(ty);
+            }
+            map.shift_remove(TYPE_KEY);
+        }
+        let groups = self.collect(sets, object);
+        let in_order = map.len() == groups.len() && map.keys().zip(groups.iter()).all(|(k, g)| *k == g.key);
+        if !in_order {
+            let mut out = async_graphql::indexmap::IndexMap::with_capacity(groups.len());
+            for group in groups.iter() {
+                let value = match map.swap_remove(&group.key) {
+                    Some(value) => value,
+                    None => {
+                        self.path.push(Step::Key(group.key.clone()));
+                        self.place_errors(&group.fields);
+                        self.path.pop();
+                        Value::Null
+                    }
+                };
+                out.insert(group.key.clone(), value);
+            }
+            *map = out;
+        }
         // A non-null field that is null nulls this object; the rest are
         // still walked, so that their errors get their paths.
-        let mut nulled = false;
-        for (key, fields) in groups.iter() {
-            if key.as_str() == TYPE_KEY {
-                continue;
+        let mut whole = true;
+        for (group, (_, value)) in groups.iter().zip(map.iter_mut()) {
+            let Some(ty) = group.ty else { continue };
+            self.path.push(Step::Key(group.key.clone()));
+            self.value(ty, group, value);
+            self.path.pop();
+            if *value == Value::Null && !ty.nullable {
+                whole = false;
             }
-            let name = fields[0].node.name.node.as_str();
-            let Some(ty) = self.shapes.field_type(&object, name).or_else(|| self.shapes.field_type(ty, name)) else {
-                if let Some(value) = map.swap_remove(key) {
-                    out.insert(key.clone(), value);
-                }
-                continue;
-            };
-            path.push(PathSegment::Field(key.to_string()));
-            let value = match map.swap_remove(key) {
-                Some(value) => value,
-                None => {
-                    self.place_errors(fields, path);
-                    Value::Null
-                }
-            };
-            let value = self.value(ty, fields, value, path);
-            path.pop();
-            if value == Value::Null && !ty.nullable {
-                nulled = true;
-            }
-            out.insert(key.clone(), value);
         }
-        (!nulled).then_some(out)
+        whole
     }
 
-    fn value(
-        &mut self,
-        ty: &'a Type,
-        fields: &[&'a Positioned<Field>],
-        value: Value,
-        path: &mut Vec<PathSegment>,
-    ) -> Value {
-        let value = match (&ty.base, value) {
-            // The executor answers an object all of whose fields failed with
-            // null; where errors lie below, it was an object after all.
-            (BaseType::Named(name), Value::Null)
-                if self.shapes.is_composite(name) && self.failed_below(fields, path) =>
-            {
-                Value::Object(Default::default())
-            }
-            (_, value) => value,
-        };
-        match (&ty.base, value) {
-            (_, Value::Null) => Value::Null,
-            (BaseType::List(inner), Value::List(items)) => {
-                let mut out = Vec::with_capacity(items.len());
-                for (index, item) in items.into_iter().enumerate() {
-                    path.push(PathSegment::Index(index));
-                    let item = self.value(inner, fields, item, path);
-                    path.pop();
-                    if item == Value::Null && !inner.nullable {
-                        return Value::Null;
+    /// Completes a value of type `ty` in place (null when it must be).
+    fn value(&mut self, ty: &'a Type, group: &Group<'a>, value: &mut Value) {
+        match &ty.base {
+            BaseType::List(inner) => {
+                if let Value::List(items) = value {
+                    for (index, item) in items.iter_mut().enumerate() {
+                        self.path.push(Step::Index(index));
+                        self.value(inner, group, item);
+                        self.path.pop();
+                        if *item == Value::Null && !inner.nullable {
+                            *value = Value::Null;
+                            return;
+                        }
                     }
-                    out.push(item);
                 }
-                Value::List(out)
             }
-            (BaseType::Named(name), Value::Object(map)) if self.shapes.is_composite(name) => {
-                let sets: Vec<&'a SelectionSet> = fields.iter().map(|f| &f.node.selection_set.node).collect();
-                self.object(&sets, name, map, path).map_or(Value::Null, Value::Object)
+            BaseType::Named(name) if self.shapes.is_composite(name) => {
+                // The executor answers an object all of whose fields failed
+                // with null; where errors lie below, it was an object after all.
+                if *value == Value::Null && self.failed_below(&group.fields) {
+                    *value = Value::Object(Default::default());
+                }
+                if let Value::Object(map) = value {
+                    let name = self.shapes.intern(name).unwrap_or("");
+                    if !self.object(&group.sets, name, map) {
+                        *value = Value::Null;
+                    }
+                }
             }
-            (_, other) => other,
+            BaseType::Named(_) => {}
         }
+    }
+
+    fn path_segments(&self) -> Vec<PathSegment> {
+        self.path
+            .iter()
+            .map(|s| match s {
+                Step::Key(k) => PathSegment::Field(k.to_string()),
+                Step::Index(i) => PathSegment::Index(*i),
+            })
+            .collect()
     }
 
     /// Gives errors raised without a path at one of these fields (or at
     /// one of their arguments) the field's path: one error per field, as
     /// each of a list's items raises its own.
-    fn place_errors(&mut self, fields: &[&'a Positioned<Field>], path: &[PathSegment]) {
+    fn place_errors(&mut self, fields: &[&'a Positioned<Field>]) {
         for field in fields {
             let found =
-                self.errors.iter_mut().find(|e| e.path.is_empty() && e.locations.first().is_some_and(|p| at(field, p)));
-            if let Some(error) = found {
-                error.path = path.to_vec();
+                self.errors.iter().position(|e| e.path.is_empty() && e.locations.first().is_some_and(|p| at(field, p)));
+            if let Some(index) = found {
+                self.errors[index].path = self.path_segments();
             }
         }
     }
 
     /// Whether an error lies below these fields: one whose path runs
-    /// through `path`, or one without a path at a field selected below.
-    fn failed_below(&self, fields: &[&'a Positioned<Field>], path: &[PathSegment]) -> bool {
-        let through = self.errors.iter().any(|e| e.path.len() > path.len() && e.path.starts_with(path));
+    /// through the current path, or one without a path at a field selected
+    /// below.
+    fn failed_below(&self, fields: &[&'a Positioned<Field>]) -> bool {
+        let depth = self.path.len();
+        let through = self
+            .errors
+            .iter()
+            .any(|e| e.path.len() > depth && self.path.iter().zip(&e.path).all(|(step, segment)| step.is(segment)));
         through || {
             let pathless: Vec<Pos> =
                 self.errors.iter().filter(|e| e.path.is_empty()).filter_map(|e| e.locations.first().copied()).collect();
@@ -456,16 +504,27 @@ impl<'a> Walk<'a, '_> {
         })
     }
 
-    fn collect(&mut self, sets: &[&'a SelectionSet], object: &str) -> Rc<Vec<Group<'a>>> {
-        let key = (sets.iter().map(|s| *s as *const SelectionSet as usize).collect::<Vec<_>>(), object.to_owned());
+    fn collect(&mut self, sets: &[&'a SelectionSet], object: &'a str) -> Rc<Vec<Group<'a>>> {
+        let ptr = |s: &&SelectionSet| *s as *const SelectionSet as usize;
+        let key = (sets.first().map_or(0, ptr), sets.last().map_or(0, ptr), sets.len(), object.as_ptr() as usize);
         if let Some(found) = self.collected.get(&key) {
             return found.clone();
         }
-        let mut groups: Vec<Group<'a>> = Vec::new();
+        let mut fields: Vec<(Name, Vec<&'a Positioned<Field>>)> = Vec::new();
         let mut visited: Vec<&'a str> = Vec::new();
         for set in sets {
-            self.gather(set, object, &mut groups, &mut visited, 0);
+            self.gather(set, object, &mut fields, &mut visited, 0);
         }
+        let groups: Vec<Group<'a>> = fields
+            .into_iter()
+            .filter(|(key, _)| key.as_str() != TYPE_KEY)
+            .map(|(key, fields)| {
+                let name = fields[0].node.name.node.as_str();
+                let ty = self.shapes.field_type(object, name);
+                let sets = fields.iter().map(|f| &f.node.selection_set.node).collect();
+                Group { key, fields, sets, ty }
+            })
+            .collect();
         let groups = Rc::new(groups);
         self.collected.insert(key, groups.clone());
         groups
@@ -475,7 +534,7 @@ impl<'a> Walk<'a, '_> {
         &self,
         set: &'a SelectionSet,
         object: &str,
-        groups: &mut Vec<Group<'a>>,
+        groups: &mut Vec<(Name, Vec<&'a Positioned<Field>>)>,
         visited: &mut Vec<&'a str>,
         spreads: usize,
     ) {

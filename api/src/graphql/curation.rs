@@ -2,50 +2,32 @@
 //!
 //! Every mutation needs a token with scope `write` ([`crate::auth`]); a
 //! refused or failed mutation writes nothing. Each is one transaction of the
-//! loader (`seed::load`), so a bundle sent here is validated and loaded
+//! store's write side (`store::write`), so a bundle sent here is validated and loaded
 //! exactly as the `seed` command loads it, and a single edit goes through
 //! the same version cycle. A change may name the revision it was based on;
 //! if another write came first, the answer is `CONFLICT`.
 
 use super::article::Article;
-use super::common::{store, Revision};
+use super::common::{store_of, Revision};
 use super::entity::EntityKind;
-use super::ids::{decode, decode_revision, encode, fact_kind, IdKind};
+use super::ids::{decode, decode_revision, fact_kind};
 use super::relation::RelationStatus;
 use crate::auth::{self, Credentials, Scope};
-use crate::changes::ChangeFeed;
 use crate::error::{AppError, AppResult};
 use async_graphql::futures_util::Stream;
 use async_graphql::{Context, ErrorExtensions, InputObject, Object, SimpleObject, Subscription, ID};
 use domain::{FactKind, FuzzyDate};
 use entity::{article, revision};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use seed::bundle::{
     self, Cited, EntitySpec, EventSpec, ExternalIdSpec, ParticipantSpec, QuantitySpec, RelationSpec, StatementSpec,
 };
-use seed::facts::PeriodFact;
-use seed::{Edit, LoadError, LoadReport};
+use store::facts::PeriodFact;
+use store::feed::ChangeFeed;
+use store::{Edit, LoadReport};
 use tokio::sync::broadcast::error::RecvError;
 
 /// Most entities a subscription may follow.
 const MAX_FOLLOWED: usize = 100;
-
-impl From<LoadError> for AppError {
-    fn from(e: LoadError) -> Self {
-        match e {
-            LoadError::Invalid(problems) => {
-                AppError::Invalid(problems.0.into_iter().map(|p| (p.place, p.message)).collect())
-            }
-            LoadError::Conflict { latest } => AppError::Conflict {
-                message:
-                    "another write changed this fact first; read it again and base the change on its latest revision"
-                        .into(),
-                latest: latest.map(|id| encode(IdKind::Revision, &id.to_string()).to_string()),
-            },
-            LoadError::Db(e) => AppError::Internal(e.to_string()),
-        }
-    }
-}
 
 /// Something a load did that a curator should look at; nothing was refused.
 #[derive(SimpleObject)]
@@ -203,19 +185,12 @@ fn quantities(input: Vec<QuantityInput>) -> Vec<QuantitySpec> {
 /// The token holder, who must be allowed to write.
 async fn writer(ctx: &Context<'_>) -> AppResult<auth::Principal> {
     let credentials = ctx.data_opt::<Credentials>().cloned().unwrap_or_default();
-    auth::require(&store(ctx).db, &credentials, Scope::Write).await
+    auth::require(store_of(ctx), &credentials, Scope::Write).await
 }
 
 /// Revisions by id, oldest first.
 async fn revisions(ctx: &Context<'_>, ids: &[i64]) -> AppResult<Vec<revision::Model>> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    Ok(revision::Entity::find()
-        .filter(revision::Column::Id.is_in(ids.iter().copied()))
-        .order_by_asc(revision::Column::Id)
-        .all(&store(ctx).db)
-        .await?)
+    Ok(store_of(ctx).revisions_by_id(ids).await?)
 }
 
 /// Passes a committed write's revisions to subscribers.
@@ -229,7 +204,7 @@ async fn committed(ctx: &Context<'_>, report: &LoadReport) {
 async fn edit(ctx: &Context<'_>, edit: Edit, expected: Option<ID>) -> AppResult<ChangeResult> {
     let who = writer(ctx).await?;
     let expected = expected.map(|id| decode_revision("expectedRevision", &id)).transpose()?;
-    let report = seed::apply(&store(ctx).db, &edit, &who.name, expected).await?;
+    let report = store_of(ctx).apply(&edit, &who.name, expected).await?;
     committed(ctx, &report).await;
     Ok(ChangeResult { revisions: revisions(ctx, &report.revisions).await?.into_iter().map(Revision).collect() })
 }
@@ -271,9 +246,10 @@ impl Mutation {
         let who = writer(ctx).await?;
         let dry_run = dry_run.unwrap_or(false);
         let text = article_text;
-        let valid =
-            bundle::parse_with("toml", &toml, &|_| text.clone()).map_err(LoadError::Invalid).map_err(AppError::from)?;
-        let report = seed::ingest(&store(ctx).db, &valid, &who.name, dry_run).await.map_err(AppError::from)?;
+        let valid = bundle::parse_with("toml", &toml, &|_| text.clone())
+            .map_err(store::Error::Invalid)
+            .map_err(AppError::from)?;
+        let report = store_of(ctx).ingest(&valid, &who.name, dry_run).await.map_err(AppError::from)?;
         let written = if dry_run { Vec::new() } else { revisions(ctx, &report.revisions).await? };
         if !dry_run {
             committed(ctx, &report).await;
@@ -374,7 +350,7 @@ impl Mutation {
             cite: Some(cite),
         };
         let valid = bundle::validate_entries(vec![spec], vec![], vec![], vec![])
-            .map_err(LoadError::Invalid)
+            .map_err(store::Error::Invalid)
             .map_err(AppError::from)?;
         let fact = match (valid.entities.into_iter().next(), valid.mentions.is_empty()) {
             (Some(fact), true) => fact,
@@ -411,7 +387,7 @@ impl Mutation {
             periods: Vec::new(),
         };
         let valid = bundle::validate_entries(vec![], vec![spec], vec![], vec![])
-            .map_err(LoadError::Invalid)
+            .map_err(store::Error::Invalid)
             .map_err(AppError::from)?;
         let fact = single(valid.relations)?.relation;
         Ok(edit(ctx, Edit::Relation { article, fact }, expected_revision).await?)
@@ -445,7 +421,7 @@ impl Mutation {
             quantities: quantities(input.quantities),
         };
         let valid = bundle::validate_entries(vec![], vec![], vec![spec], vec![])
-            .map_err(LoadError::Invalid)
+            .map_err(store::Error::Invalid)
             .map_err(AppError::from)?;
         Ok(edit(ctx, Edit::Event { article, fact: single(valid.events)? }, expected_revision).await?)
     }
@@ -472,7 +448,7 @@ impl Mutation {
             cite: Some(cite),
         };
         let valid = bundle::validate_entries(vec![], vec![], vec![], vec![spec])
-            .map_err(LoadError::Invalid)
+            .map_err(store::Error::Invalid)
             .map_err(AppError::from)?;
         Ok(edit(ctx, Edit::Statement { article, fact: single(valid.statements)? }, expected_revision).await?)
     }

@@ -1,7 +1,7 @@
 //! Actors, organisations and regions: the `Entity` interface and its three
 //! implementations, which share every field but their kind-specific ones.
 
-use super::common::{bounded, citations, load, store, Revision, FACT_LIST, LONG_LIST};
+use super::common::{bounded, citations, load, store_of, Revision, FACT_LIST, LONG_LIST};
 use super::event::{list_events, EventConnection};
 use super::history::{timeline, TimelineEntry};
 use super::ids::{encode, IdKind};
@@ -10,13 +10,13 @@ use super::relation::{list_relations, Certainty, RelationConnection, RelationSta
 use super::scalars::{text, Date, DateTime};
 use super::statement::{list_statements, StatementConnection};
 use crate::error::{AppError, AppResult};
-use crate::store::events::EventFilter;
-use crate::store::relations::RelationFilter;
-use crate::store::statements::StatementFilter;
 use crate::time::{as_of_day, day_range, known_at};
 use async_graphql::{Context, Enum, Interface, Object, SimpleObject, ID};
 use entity::entity as ent;
 use std::sync::Arc;
+use store::read::events::EventFilter;
+use store::read::relations::RelationFilter;
+use store::read::statements::StatementFilter;
 
 /// ACTOR: a state, person, armed force or other party that acts (a state is an
 /// actor; its territory is not a separate entity). ORGANISATION: an alliance,
@@ -187,7 +187,7 @@ impl EntityData {
         let day = as_of_day(text(&as_of))?;
         let known = known_at(text(&known))?;
         let limit = super::common::PageSize::or(first, super::common::LONG_LIST)?.0;
-        let rows = store(ctx).relations_at_end(rel_type, self.slug(), slug_is_source, day, known, limit).await?;
+        let rows = store_of(ctx).relations_at_end(rel_type, self.slug(), slug_is_source, day, known, limit).await?;
         let mut others: Vec<String> =
             rows.into_iter().map(|r| if slug_is_source { r.target } else { r.source }).collect();
         others.dedup();
@@ -380,18 +380,18 @@ impl super::common::FromRow<ent::Model> for Entity {
     }
 }
 
-super::common::connection!(EntityConnection, EntityEdge, ent::Model => Entity, crate::store::entities::EntityFilter, |store, filter| store.entity_count(filter));
+super::common::connection!(EntityConnection, EntityEdge, ent::Model => Entity, store::read::entities::EntityFilter, |store, filter| store.entity_count(filter));
 
 /// One page of current entities in slug order.
 pub async fn list_entities(
     ctx: &Context<'_>,
-    filter: crate::store::entities::EntityFilter,
+    filter: store::read::entities::EntityFilter,
     first: Option<i32>,
     after: Option<String>,
 ) -> AppResult<EntityConnection> {
     use super::common::{decode_cursor, encode_cursor, PageSize};
     let size = PageSize::new(first)?;
     let after_slug = after.as_deref().map(|a| decode_cursor(a, "ent", 1)).transpose()?.map(|mut v| v.remove(0));
-    let page = store(ctx).entity_page(&filter, size.0, after_slug.as_deref()).await?;
+    let page = store_of(ctx).entity_page(&filter, size.0, after_slug.as_deref()).await?;
     Ok(EntityConnection::new(page, |m| encode_cursor(&["ent", &m.slug]), after.is_some(), filter))
 }

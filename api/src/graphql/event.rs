@@ -1,17 +1,17 @@
 //! Events and event listings.
 
 use super::common::{
-    bounded, citations, connection, decode_cursor, encode_cursor, load, parse_cursor_number, store, Citation,
+    bounded, citations, connection, decode_cursor, encode_cursor, load, parse_cursor_number, store_of, Citation,
     FuzzyDate, PageSize, FACT_LIST,
 };
 use super::entity::{Entity, Region};
 use super::ids::{encode, IdKind};
 use super::loaders::{CitationsOf, OwnedBy};
 use crate::error::AppResult;
-use crate::store::events::{DateCursor, EventFilter};
 use crate::time::Known;
 use async_graphql::{Context, Object, SimpleObject, ID};
 use entity::event;
+use store::read::events::{DateCursor, EventFilter};
 
 /// Something that happened at a time: a ceasefire, a prisoner exchange, a deployment, a meeting.
 pub struct Event(pub event::Model);
@@ -131,7 +131,7 @@ pub async fn list_events(
 ) -> AppResult<EventConnection> {
     let size = PageSize::new(first)?;
     let cursor = date_cursor(&after, "ev")?;
-    let page = store(ctx).event_page(&filter, size.0, cursor.as_ref()).await?;
+    let page = store_of(ctx).event_page(&filter, size.0, cursor.as_ref()).await?;
     Ok(EventConnection::new(
         page,
         |e| encode_cursor(&["ev", &e.date_earliest.to_string(), &e.key]),

@@ -1,15 +1,15 @@
 //! Timelines: status changes, events and statements merged, oldest first.
 
-use super::common::{store, FuzzyDate};
+use super::common::{store_of, FuzzyDate};
 use super::event::Event;
 use super::loaders::RelationByKey;
 use super::relation::Relation;
 use super::scalars::{text, Date, DateTime};
 use super::statement::Statement;
 use crate::error::{AppError, AppResult};
-use crate::store::history::TimelineItem;
 use crate::time::{day_range, known_at, Known};
 use async_graphql::{Context, Enum, Object};
+use store::read::history::TimelineItem;
 
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
 pub enum TimelineKind {
@@ -80,6 +80,6 @@ pub async fn timeline(
     let (lo, hi) = day_range(text(&from), text(&to))?;
     let known = known_at(text(&known))?;
     let size = super::common::PageSize::or(first, super::common::LONG_LIST)?;
-    let items = store(ctx).timeline(slugs, lo, hi, known, size.0).await?;
+    let items = store_of(ctx).timeline(slugs, lo, hi, known, size.0).await?;
     Ok(items.into_iter().map(|item| TimelineEntry { item, known }).collect())
 }

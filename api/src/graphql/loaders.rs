@@ -3,13 +3,13 @@
 //! handful of queries, not hundreds.
 
 use crate::error::AppError;
-use crate::store::Store;
 use crate::time::Known;
 use async_graphql::dataloader::{CacheFactory, CacheStorage, HashMapCache, Loader, NoCache};
 use entity::{article, citation, entity as ent, event, relation, revision, statement, status_period, Owned};
 use std::collections::HashMap;
 use std::hash::Hash;
 use std::marker::PhantomData;
+use store::Store;
 
 /// The per-request loader: batches, and caches what one request has loaded.
 pub type Loaders = async_graphql::dataloader::DataLoader<Batch, RequestCache>;

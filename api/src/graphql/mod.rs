@@ -16,7 +16,7 @@ pub mod scalars;
 pub mod statement;
 
 use self::article::{list_articles, Article, ArticleConnection};
-use self::common::{load, store};
+use self::common::{load, store_of};
 use self::entity::{Entity, EntityKind};
 use self::event::{list_events, Event, EventConnection};
 use self::history::{timeline, TimelineEntry};
@@ -26,14 +26,14 @@ use self::relation::{list_relations, time_args, Certainty, Relation, RelationCon
 use self::scalars::{text, Date, DateTime};
 use self::statement::{list_statements, Statement, StatementConnection};
 use crate::error::{AppError, AppResult};
-use crate::store::entities::EntityFilter;
-use crate::store::events::EventFilter;
-use crate::store::relations::RelationFilter;
-use crate::store::statements::StatementFilter;
-use crate::store::Store;
 use crate::time::{as_of_day, day_range, Known};
 use async_graphql::dataloader::DataLoader;
 use async_graphql::{Context, Interface, Object, Schema, ID};
+use store::read::entities::EntityFilter;
+use store::read::events::EventFilter;
+use store::read::relations::RelationFilter;
+use store::read::statements::StatementFilter;
+use store::Store;
 
 pub use self::curation::{Mutation, Subscription};
 
@@ -233,7 +233,7 @@ impl Query {
         if folded.is_empty() {
             return Err(AppError::bad_input("text: give at least one letter or digit to search for").into());
         }
-        let rows = store(ctx).search(&folded, kind.map(Into::into), size.0).await?;
+        let rows = store_of(ctx).search(&folded, kind.map(Into::into), size.0).await?;
         Ok(rows.into_iter().map(Entity::from_model).collect::<AppResult<Vec<_>>>()?)
     }
 
@@ -371,7 +371,7 @@ impl Query {
         let day = as_of_day(text(&as_of))?;
         known_slugs(ctx, "from", std::slice::from_ref(&from)).await?;
         known_slugs(ctx, "to", std::slice::from_ref(&to)).await?;
-        let found = store(ctx).path(&from, &to, day, max_depth as usize).await?;
+        let found = store_of(ctx).path(&from, &to, day, max_depth as usize).await?;
         Ok(found.map(|chain| chain.into_iter().map(Relation).collect()))
     }
 

@@ -1,19 +1,19 @@
 //! Relations, their status history, and relation listings.
 
 use super::common::{
-    bounded, citations, connection, decode_cursor, encode_cursor, load, store, Citation, FuzzyDate, PageSize, Revision,
-    FACT_LIST, LONG_LIST,
+    bounded, citations, connection, decode_cursor, encode_cursor, load, store_of, Citation, FuzzyDate, PageSize,
+    Revision, FACT_LIST, LONG_LIST,
 };
 use super::entity::{Entity, Organisation};
 use super::ids::{encode, IdKind};
 use super::loaders::{CitationsOf, PeriodsOf, RevisionsOf};
 use super::scalars::{text, Date, DateTime};
 use crate::error::AppResult;
-use crate::store::relations::{period, RelationFilter};
 use crate::time::{as_of_day, known_at, Known};
 use async_graphql::{Context, Enum, Object, ID};
 use domain::period::{decide, Decision};
 use entity::{relation, status_period};
+use store::read::relations::{period, RelationFilter};
 
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
 #[graphql(remote = "domain::Status")]
@@ -84,7 +84,7 @@ impl Relation {
         let day = as_of_day(text(as_of))?;
         let known = crate::time::known_at(text(known_at))?;
         let rows = self.periods(ctx, known).await?;
-        let periods = rows.iter().map(period).collect::<AppResult<Vec<_>>>()?;
+        let periods = rows.iter().map(period).collect::<store::Result<Vec<_>>>()?;
         Ok(decide(&periods, day).map(|decision| StatusAnswer {
             decision,
             period: rows[decision.index].clone(),
@@ -229,7 +229,7 @@ pub async fn list_relations(
 ) -> AppResult<RelationConnection> {
     let size = PageSize::new(first)?;
     let after_key = after.as_deref().map(|a| decode_cursor(a, CURSOR_TAG, 1)).transpose()?.map(|mut v| v.remove(0));
-    let page = store(ctx).relation_page(&filter, size.0, after_key.as_deref()).await?;
+    let page = store_of(ctx).relation_page(&filter, size.0, after_key.as_deref()).await?;
     prime(ctx, &page.rows, filter.known).await?;
     Ok(RelationConnection::new(page, |r| encode_cursor(&[CURSOR_TAG, &r.key]), after.is_some(), filter))
 }

@@ -1,17 +1,17 @@
 //! Attributed statements and statement listings.
 
 use super::common::{
-    bounded, citations, connection, encode_cursor, load, store, Citation, FuzzyDate, PageSize, FACT_LIST,
+    bounded, citations, connection, encode_cursor, load, store_of, Citation, FuzzyDate, PageSize, FACT_LIST,
 };
 use super::entity::Entity;
 use super::event::{date_cursor, Quantity};
 use super::ids::{encode, IdKind};
 use super::loaders::{CitationsOf, OwnedBy};
 use crate::error::AppResult;
-use crate::store::statements::StatementFilter;
 use crate::time::Known;
 use async_graphql::{Context, Object, ID};
 use entity::statement;
+use store::read::statements::StatementFilter;
 
 /// Something an entity said: a claim, a demand, an accusation.
 pub struct Statement(pub statement::Model);
@@ -75,7 +75,7 @@ pub async fn list_statements(
 ) -> AppResult<StatementConnection> {
     let size = PageSize::new(first)?;
     let cursor = date_cursor(&after, "st")?;
-    let page = store(ctx).statement_page(&filter, size.0, cursor.as_ref()).await?;
+    let page = store_of(ctx).statement_page(&filter, size.0, cursor.as_ref()).await?;
     Ok(StatementConnection::new(
         page,
         |s| encode_cursor(&["st", &s.date_earliest.to_string(), &s.key]),

@@ -16,13 +16,11 @@ mod ops;
 mod pipeline;
 mod ws;
 
-use crate::changes::ChangeFeed;
 use crate::config::Limits;
 use crate::documents::Documents;
 use crate::graphql::complete::Shapes;
 use crate::graphql::{build_schemas, AppSchema};
 use crate::protect::CostLimit;
-use crate::store::Store;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{header, HeaderName, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
@@ -34,6 +32,8 @@ use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
+use store::feed::ChangeFeed;
+use store::Store;
 use tokio::net::TcpListener;
 use tokio::sync::{watch, Semaphore};
 

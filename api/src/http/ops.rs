@@ -11,12 +11,10 @@
 //! first [`MAX_OPERATION_LABELS`] names seen; any later one counts as
 //! `other`), so no client can grow the page without bound.
 
-use crate::store::Store;
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle, PrometheusRecorder};
-use migration::MigratorTrait;
-use sea_orm::DatabaseBackend;
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
+use store::Store;
 
 /// Distinct operation names counted under their own label.
 pub const MAX_OPERATION_LABELS: usize = 100;
@@ -105,41 +103,12 @@ impl Metrics {
 
     /// The Prometheus text, with the pool's use as of now.
     pub fn render(&self, store: &Store) -> String {
-        let (size, idle) = pool_use(store);
+        let (size, idle) = store.pool_use();
         self.record(|| {
             metrics::gauge!("db_pool_connections").set(size as f64);
             metrics::gauge!("db_pool_connections_idle").set(idle as f64);
         });
         self.handle.render()
-    }
-}
-
-/// Open and idle connections of the store's pool.
-fn pool_use(store: &Store) -> (u32, usize) {
-    match store.db.get_database_backend() {
-        DatabaseBackend::Postgres => {
-            let pool = store.db.get_postgres_connection_pool();
-            (pool.size(), pool.num_idle())
-        }
-        DatabaseBackend::Sqlite => {
-            let pool = store.db.get_sqlite_connection_pool();
-            (pool.size(), pool.num_idle())
-        }
-        _ => (0, 0),
-    }
-}
-
-/// Whether the server can serve: the database answers and has every
-/// migration this binary knows applied. The error says what is wrong.
-pub async fn ready(store: &Store) -> Result<(), String> {
-    store.db.ping().await.map_err(|_| "the database does not answer".to_owned())?;
-    let pending = migration::Migrator::get_pending_migrations(&store.db)
-        .await
-        .map_err(|_| "the database's migrations cannot be read".to_owned())?;
-    if pending.is_empty() {
-        Ok(())
-    } else {
-        Err(format!("{} migrations are not applied", pending.len()))
     }
 }
 
@@ -153,7 +122,7 @@ pub(crate) async fn readyz(
     axum::extract::State(state): axum::extract::State<super::AppState>,
 ) -> impl axum::response::IntoResponse {
     use axum::http::StatusCode;
-    match ready(&state.store).await {
+    match state.store.ready().await {
         Ok(()) => (StatusCode::OK, axum::Json(serde_json::json!({ "status": "ok" }))),
         Err(why) => {
             tracing::warn!(reason = %why, "not ready");

@@ -212,7 +212,7 @@ pub async fn run(state: &AppState, prepared: Prepared, data: async_graphql::Data
     };
     let ran = crate::graphql::complete::executed(&response);
     if ran {
-        state.shapes.complete(&mut response, &parsed.doc, operation_name.as_deref(), &variables);
+        response = complete(state, response, &parsed, operation_name, variables, cost).await;
         response.extensions.insert("cost".to_owned(), state.cost.report(cost));
     }
     crate::protect::hygiene::tidy(&mut response);
@@ -231,6 +231,39 @@ pub async fn run(state: &AppState, prepared: Prepared, data: async_graphql::Data
     } else {
         // Validation failed (including variables that do not fit their types).
         Ran::Refused(Refusal::document("GRAPHQL_VALIDATION_FAILED", response.errors, Some(state.cost.report(cost))))
+    }
+}
+
+/// Costs from which completion runs on the blocking pool rather than on a
+/// worker: walking a large answer takes long enough without a pause to
+/// hold up the small requests queued behind it.
+const COMPLETE_APART: u64 = 5_000;
+
+/// Shapes an executed answer as the specification says (on the blocking
+/// pool when it is large).
+async fn complete(
+    state: &AppState,
+    mut response: Response,
+    parsed: &Arc<Parsed>,
+    operation: Option<String>,
+    variables: Variables,
+    cost: u64,
+) -> Response {
+    if cost < COMPLETE_APART {
+        state.shapes.complete(&mut response, &parsed.doc, operation.as_deref(), &variables);
+        return response;
+    }
+    let (shapes, parsed) = (state.shapes.clone(), parsed.clone());
+    let apart = tokio::task::spawn_blocking(move || {
+        shapes.complete(&mut response, &parsed.doc, operation.as_deref(), &variables);
+        response
+    });
+    match apart.await {
+        Ok(response) => response,
+        Err(e) => {
+            tracing::error!(error = %e, "completing an answer failed");
+            Response::from_errors(vec![coded("INTERNAL", "internal error")])
+        }
     }
 }
 

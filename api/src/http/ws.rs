@@ -221,7 +221,7 @@ impl Session {
         }
         if self.credentials.0.is_some() {
             use crate::error::AppError;
-            match crate::auth::require(&self.state.store.db, &self.credentials, Scope::Read).await {
+            match crate::auth::require(&self.state.store, &self.credentials, Scope::Read).await {
                 Ok(_) => {}
                 Err(AppError::Unauthenticated(_) | AppError::Forbidden(_)) => {
                     return Err(Close(4403, "Forbidden".into()))
