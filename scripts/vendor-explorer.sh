@@ -9,7 +9,7 @@
 # explorer's strict CSP (script-src 'self').
 #
 # The page must work without any CDN: the API binary embeds these files
-# (include_bytes!, see EXPLORER_ASSETS in api/src/server.rs) and serves them
+# (include_bytes!, see EXPLORER_FILES in api/src/http/assets.rs) and serves them
 # under /explore/vendor/. This script fetches a PINNED version with
 # `npm pack`, checks the tarball's sha512 integrity against the value pinned
 # below AND against the registry's dist.integrity, copies dist/cytoscape.min.js

@@ -33,6 +33,12 @@ const QUOTE = 'could not see how the Nato-Russia Council';
 const BEFORE = '2008-08-01';
 const AFTER = '2008-09-01';
 
+// The page's ES modules (main.js imports the rest); each must load.
+const EXPLORER_MODULES = [
+  'main.js', 'api.js', 'queries.js', 'state.js', 'dates.js', 'dom.js', 'messages.js',
+  'search.js', 'entity.js', 'relations.js', 'network.js', 'timeline.js', 'citations.js',
+];
+
 const SEL = {
   searchInput: '#search-input',
   result: (slug) => `#search-results [role=option][data-slug="${slug}"]`,
@@ -242,7 +248,11 @@ async function run() {
 
     // 9. Same origin only, and nothing went wrong on the way.
     traffic.assertSameOrigin();
-    traffic.assertLoaded(['/explore/explore.js', '/explore/explore.css', '/explore/vendor/cytoscape.min.js']);
+    traffic.assertLoaded([
+      ...EXPLORER_MODULES.map((m) => `/explore/${m}`),
+      '/explore/explore.css',
+      '/explore/vendor/cytoscape.min.js',
+    ]);
     traffic.assertNoProblems('using the explorer');
 
     const graphqlPosts = traffic.requests.filter((r) => r.method === 'POST' && r.url === `${origin}/graphql`).length;

@@ -26,7 +26,20 @@ const PLAYGROUND_FILES: &[(&str, &str, &[u8])] = &[
 
 const EXPLORER: &str = include_str!("../../assets/explore/index.html");
 const EXPLORER_FILES: &[(&str, &str, &[u8])] = &[
-    ("explore.js", "text/javascript; charset=utf-8", include_bytes!("../../assets/explore/explore.js")),
+    // The page's ES modules: main.js is the entry, it imports the others.
+    ("main.js", "text/javascript; charset=utf-8", include_bytes!("../../assets/explore/main.js")),
+    ("api.js", "text/javascript; charset=utf-8", include_bytes!("../../assets/explore/api.js")),
+    ("queries.js", "text/javascript; charset=utf-8", include_bytes!("../../assets/explore/queries.js")),
+    ("state.js", "text/javascript; charset=utf-8", include_bytes!("../../assets/explore/state.js")),
+    ("dates.js", "text/javascript; charset=utf-8", include_bytes!("../../assets/explore/dates.js")),
+    ("dom.js", "text/javascript; charset=utf-8", include_bytes!("../../assets/explore/dom.js")),
+    ("messages.js", "text/javascript; charset=utf-8", include_bytes!("../../assets/explore/messages.js")),
+    ("search.js", "text/javascript; charset=utf-8", include_bytes!("../../assets/explore/search.js")),
+    ("entity.js", "text/javascript; charset=utf-8", include_bytes!("../../assets/explore/entity.js")),
+    ("relations.js", "text/javascript; charset=utf-8", include_bytes!("../../assets/explore/relations.js")),
+    ("network.js", "text/javascript; charset=utf-8", include_bytes!("../../assets/explore/network.js")),
+    ("timeline.js", "text/javascript; charset=utf-8", include_bytes!("../../assets/explore/timeline.js")),
+    ("citations.js", "text/javascript; charset=utf-8", include_bytes!("../../assets/explore/citations.js")),
     ("explore.css", "text/css; charset=utf-8", include_bytes!("../../assets/explore/explore.css")),
     (
         "vendor/cytoscape.min.js",
