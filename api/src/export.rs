@@ -12,8 +12,8 @@
 
 use crate::error::{AppError, AppResult};
 use crate::time::Known;
-use domain::edtf::{from_day_number, OPEN_END, UNKNOWN_START};
 use domain::period::{decide, possible};
+use domain::{Since, Until};
 use entity::{alias, external_id, participant, quantity, statement_about, statement_quantity};
 use serde_json::{json, Value};
 use std::collections::HashMap;
@@ -281,12 +281,12 @@ fn optional(s: &Option<String>) -> Cell {
     s.as_deref().map_or(Cell::Null, text)
 }
 
-/// A day number as `YYYY-MM-DD`; the unknown-start and open-end sentinels are empty.
-fn day(n: i32) -> Cell {
-    if n <= UNKNOWN_START || n >= OPEN_END {
-        return Cell::Null;
+/// A stored day column as `YYYY-MM-DD`; an unknown start or open end is empty.
+fn day(column: i32) -> Cell {
+    match (Since::from_column(column), Until::from_column(column)) {
+        (Since::Day(d), Until::Day(_)) => Cell::Text(d.to_string()),
+        _ => Cell::Null,
     }
-    from_day_number(n).map_or(Cell::Null, |d| Cell::Text(d.format("%Y-%m-%d").to_string()))
 }
 
 /// Microseconds since the epoch as an RFC 3339 instant in UTC.
@@ -308,7 +308,7 @@ pub struct Export {
     format: Format,
     window: Window,
     /// The day relation statuses are for.
-    status_day: i32,
+    status_day: domain::Day,
     cursor: Cursor,
     header_written: bool,
     done: bool,
@@ -318,7 +318,8 @@ pub struct Export {
 impl Export {
     /// An export of `table` as of `day` (every row when `None`; relation
     /// statuses then are for `today`) as known at instant `known` (micros).
-    pub fn new(store: Store, table: Table, format: Format, day: Option<i32>, today: i32, known: i64) -> Export {
+    pub fn new(store: Store, table: Table, format: Format, scope: Scope) -> Export {
+        let Scope { day, today, known } = scope;
         let cursor = match table {
             Table::Periods | Table::Citations => Cursor::Id(0),
             _ => Cursor::Key(String::new()),
@@ -455,7 +456,7 @@ async fn relation_rows(
     store: &Store,
     batch: Vec<entity::relation::Model>,
     known: Known,
-    status_day: i32,
+    status_day: domain::Day,
 ) -> AppResult<Vec<Vec<Cell>>> {
     let keys: Vec<String> = batch.iter().map(|r| r.key.clone()).collect();
     let mut periods = if keys.is_empty() { HashMap::new() } else { store.periods(&keys, known).await? };
@@ -473,7 +474,7 @@ async fn relation_rows(
             Cell::Text(r.target),
             Cell::Boolean(r.symmetric),
             optional(&r.body),
-            day(status_day),
+            Cell::Text(status_day.to_string()),
             decision.map_or(Cell::Null, |d| text(d.status.as_str())),
             decision.map_or(Cell::Null, |d| Cell::Boolean(d.certain)),
             if decision.is_some() { Cell::Json(json!(statuses)) } else { Cell::Null },
@@ -600,19 +601,34 @@ async fn citation_rows(store: &Store, batch: Vec<entity::citation::Model>, known
         .collect())
 }
 
-/// The time of an export from its `asOf` and `knownAt` texts: the valid-time
-/// day (none: every row), the day relation statuses are for, and the
-/// record-time instant every batch is read at (`knownAt`, capped at now; now
-/// when absent).
-pub fn scope(as_of: Option<&str>, known_at: Option<&str>) -> AppResult<(Option<i32>, i32, i64)> {
-    let day = as_of.map(|d| crate::time::as_of_day(Some(d))).transpose()?;
-    let today = crate::time::as_of_day(None)?;
+/// The time of an export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Scope {
+    /// The valid-time day (none: every row).
+    pub day: Option<domain::Day>,
+    /// The day relation statuses are for when no day is asked.
+    pub today: domain::Day,
+    /// The record-time instant every batch is read at (microseconds).
+    pub known: i64,
+}
+
+/// The scope of an export from its `asOf` and `knownAt` texts (`knownAt`
+/// capped at now; now when absent).
+pub fn scope(as_of: Option<&str>, known_at: Option<&str>) -> AppResult<Scope> {
+    use async_graphql::ScalarType;
+    let text = |t: &str| async_graphql::Value::String(t.to_owned());
+    let date =
+        |t: &str| crate::graphql::scalars::Date::parse(text(t)).map_err(|_| AppError::bad_input("asOf: not a date"));
+    let instant = |t: &str| {
+        crate::graphql::scalars::DateTime::parse(text(t)).map_err(|_| AppError::bad_input("knownAt: not an instant"))
+    };
+    let day = as_of.map(|d| date(d)?.day("asOf")).transpose()?;
     let now = domain::record::now_micros();
     let known = match known_at {
-        Some(t) => crate::time::parse_datetime("knownAt", t)?.timestamp_micros().min(now),
+        Some(t) => instant(t)?.micros("knownAt")?.min(now),
         None => now,
     };
-    Ok((day, today, known))
+    Ok(Scope { day, today: domain::Day::today(), known })
 }
 
 /// The instant an export was read at, as a `knownAt` value.
@@ -630,10 +646,9 @@ pub async fn write_folder(
     store: &Store,
     dir: &std::path::Path,
     formats: &[Format],
-    scope: (Option<i32>, i32, i64),
+    scope: Scope,
 ) -> Result<Vec<(std::path::PathBuf, u64)>, String> {
     use std::io::Write;
-    let (day, today, known) = scope;
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot make {}: {e}", dir.display()))?;
     let mut written = Vec::new();
     for table in Table::ALL {
@@ -643,7 +658,7 @@ pub async fn write_folder(
             let file =
                 std::fs::File::create(&partial).map_err(|e| format!("cannot write {}: {e}", partial.display()))?;
             let mut file = std::io::BufWriter::new(file);
-            let mut export = Export::new(store.clone(), table, *format, day, today, known);
+            let mut export = Export::new(store.clone(), table, *format, scope);
             let mut size = 0u64;
             let outcome: Result<(), String> = async {
                 while let Some(chunk) = export.next_chunk().await.map_err(|e| e.message())? {
@@ -753,10 +768,10 @@ mod tests {
 
     #[test]
     fn sentinel_days_are_empty_and_real_days_are_iso() {
-        assert_eq!(day(UNKNOWN_START), Cell::Null);
-        assert_eq!(day(OPEN_END), Cell::Null);
-        let d = domain::edtf::day_number(chrono::NaiveDate::from_ymd_opt(2008, 8, 19).unwrap());
-        assert_eq!(day(d), text("2008-08-19"));
+        assert_eq!(day(domain::Since::Ever.column()), Cell::Null);
+        assert_eq!(day(domain::Until::Ever.column()), Cell::Null);
+        let d = domain::Day::parse("2008-08-19").unwrap();
+        assert_eq!(day(d.number()), text("2008-08-19"));
         assert_eq!(instant(0), text("1970-01-01T00:00:00.000000Z"));
     }
 

@@ -68,7 +68,7 @@ async fn export(database_url: &str, request: api::config::ExportRequest) -> Exit
     };
     match api::export::write_folder(&store, &request.out, &request.formats, scope).await {
         Ok(files) => {
-            println!("known at {}", api::export::known_at_text(scope.2));
+            println!("known at {}", api::export::known_at_text(scope.known));
             for (path, size) in files {
                 println!("{}\t{size} bytes", path.display());
             }

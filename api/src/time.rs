@@ -1,76 +1,69 @@
-//! The API's time arguments: `asOf`, `from` and `to` (valid-time days) and
-//! `knownAt` (a record-time instant), parsed at the edge into the domain's
-//! types. The rules that read them live in the `domain` crate
-//! ([`domain::period`], [`domain::record`]).
+//! The API's time arguments, from their parsed scalars to the domain's
+//! types: `asOf` (a valid-time [`Day`], today by default), `from`/`to` (a
+//! [`Span`], open where absent) and `knownAt` (a record-time [`Known`], now
+//! by default). The rules that read them live in `domain`.
 
 use crate::error::{AppError, AppResult};
-use chrono::{DateTime, NaiveDate, Utc};
-use domain::edtf::{day_number, parse_day};
+use crate::graphql::scalars::{Date, DateTime};
 use domain::record::now_micros;
 pub use domain::Known;
-
-/// Parses a `Date` argument; the error names the argument and says why.
-pub fn parse_date(argument: &str, text: &str) -> AppResult<NaiveDate> {
-    parse_day(text).map_err(|e| AppError::bad_input(format!("{argument}: {e}")))
-}
-
-/// Parses a `DateTime` argument (RFC 3339 with offset).
-pub fn parse_datetime(argument: &str, text: &str) -> AppResult<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(text).map(|t| t.with_timezone(&Utc)).map_err(|e| {
-        let shown: String = text.chars().take(40).collect();
-        AppError::bad_input(format!(
-            "{argument}: `{shown}` is not an RFC 3339 date-time with offset (like 2008-08-19T16:07:00Z): {e}"
-        ))
-    })
-}
+use domain::{Day, Span};
 
 /// The valid-time day of an optional `asOf`, today by default.
-pub fn as_of_day(as_of: Option<&str>) -> AppResult<i32> {
-    let date = match as_of {
-        Some(text) => parse_date("asOf", text)?,
-        None => Utc::now().date_naive(),
-    };
-    Ok(day_number(date))
+pub fn as_of_day(as_of: Option<&Date>) -> AppResult<Day> {
+    as_of.map_or_else(|| Ok(Day::today()), |d| d.day("asOf"))
 }
 
 /// The record time of an optional `knownAt`, now by default.
-pub fn known_at(known_at: Option<&str>) -> AppResult<Known> {
+pub fn known_at(known_at: Option<&DateTime>) -> AppResult<Known> {
     match known_at {
         None => Ok(Known::Now),
-        Some(text) => Ok(Known::at(parse_datetime("knownAt", text)?.timestamp_micros(), now_micros())),
+        Some(t) => Ok(Known::at(t.micros("knownAt")?, now_micros())),
     }
 }
 
-/// A day range from optional `from`/`to` arguments; open sides are unbounded.
-pub fn day_range(from: Option<&str>, to: Option<&str>) -> AppResult<(i32, i32)> {
-    let lo = from.map(|f| parse_date("from", f)).transpose()?.map_or(i32::MIN, day_number);
-    let hi = to.map(|t| parse_date("to", t)).transpose()?.map_or(i32::MAX, day_number);
-    if lo > hi {
-        return Err(AppError::bad_input("to: the range ends before `from`"));
+/// The span of optional `from`/`to` arguments; open sides reach for ever.
+pub fn span(from: Option<&Date>, to: Option<&Date>) -> AppResult<Span> {
+    let from = from.map(|d| d.day("from")).transpose()?;
+    let to = to.map(|d| d.day("to")).transpose()?;
+    if let (Some(lo), Some(hi)) = (from, to) {
+        if lo > hi {
+            return Err(AppError::bad_input("to: the range ends before `from`"));
+        }
     }
-    Ok((lo, hi))
+    Ok(Span { from: from.into(), to: to.into() })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use async_graphql::ScalarType;
 
-    #[test]
-    fn impossible_dates_name_the_argument_and_the_reason() {
-        let e = parse_date("asOf", "2008-13-45").unwrap_err().message().to_owned();
-        assert_eq!(e, "asOf: `2008-13-45` is not a valid date: month 13 does not exist (01 to 12)");
-        let e = parse_date("from", "2009-02-29").unwrap_err().message().to_owned();
-        assert!(e.contains("day 29 does not exist in 2009-02"), "{e}");
-        assert!(parse_date("asOf", "2008-8-1").is_err());
-        assert!(parse_date("asOf", "yesterday").is_err());
-        assert!(parse_datetime("knownAt", "2008-08-19").is_err());
-        assert!(parse_datetime("knownAt", "2008-08-19T16:07:00+01:00").is_ok());
+    fn date(text: &str) -> Date {
+        Date::parse(async_graphql::Value::String(text.into())).expect("a string is a Date")
+    }
+
+    fn instant(text: &str) -> DateTime {
+        DateTime::parse(async_graphql::Value::String(text.into())).expect("a string is a DateTime")
     }
 
     #[test]
-    fn ranges_must_not_run_backwards() {
-        assert!(day_range(Some("2008-08-02"), Some("2008-08-01")).is_err());
-        let (lo, hi) = day_range(Some("2008-08-01"), None).unwrap();
-        assert_eq!((lo, hi), (day_number(parse_day("2008-08-01").unwrap()), i32::MAX));
+    fn impossible_dates_name_the_argument_and_the_reason() {
+        let e = as_of_day(Some(&date("2008-13-45"))).unwrap_err().message();
+        assert_eq!(e, "asOf: `2008-13-45` is not a valid date: month 13 does not exist (01 to 12)");
+        let e = span(Some(&date("2009-02-29")), None).unwrap_err().message();
+        assert!(e.starts_with("from: ") && e.contains("day 29 does not exist in 2009-02"), "{e}");
+        assert!(as_of_day(Some(&date("2008-8-1"))).is_err());
+        assert!(as_of_day(Some(&date("yesterday"))).is_err());
+        assert!(known_at(Some(&instant("2008-08-19"))).unwrap_err().message().starts_with("knownAt: "));
+        assert!(known_at(Some(&instant("2008-08-19T16:07:00+01:00"))).is_ok());
+    }
+
+    #[test]
+    fn spans_are_open_where_not_given_and_never_run_backwards() {
+        assert!(span(Some(&date("2008-08-02")), Some(&date("2008-08-01"))).is_err());
+        let s = span(Some(&date("2008-08-01")), None).unwrap();
+        assert_eq!(s, Span { from: domain::Since::Day(Day::parse("2008-08-01").unwrap()), to: domain::Until::Ever });
+        assert_eq!(span(None, None).unwrap(), Span::ALL);
     }
 }

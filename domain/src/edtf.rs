@@ -10,7 +10,7 @@
 //! optional qualifier `?` (uncertain), `~` (approximate) or `%` (both), and
 //! closed intervals `A/B` of those ("some day between A and B").
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use std::fmt;
 
 /// How precisely a date is known.
@@ -72,23 +72,6 @@ impl fmt::Display for EdtfError {
 
 impl std::error::Error for EdtfError {}
 
-/// Day number stored for "no known start": before any real date.
-pub const UNKNOWN_START: i32 = -100_000_000;
-/// Day number stored for "still open": after any real date.
-pub const OPEN_END: i32 = 100_000_000;
-
-const EPOCH_DAYS_FROM_CE: i32 = 719_163;
-
-/// Days since 1970-01-01 (negative before it).
-pub fn day_number(date: NaiveDate) -> i32 {
-    date.num_days_from_ce() - EPOCH_DAYS_FROM_CE
-}
-
-/// The date of a day number; `None` for the sentinels and out-of-range values.
-pub fn from_day_number(day: i32) -> Option<NaiveDate> {
-    NaiveDate::from_num_days_from_ce_opt(day.checked_add(EPOCH_DAYS_FROM_CE)?)
-}
-
 impl FuzzyDate {
     /// Parses EDTF text; the error says what is wrong with it.
     pub fn parse(input: &str) -> Result<FuzzyDate, EdtfError> {
@@ -127,12 +110,14 @@ impl FuzzyDate {
         })
     }
 
-    pub fn earliest_day(&self) -> i32 {
-        day_number(self.earliest)
+    /// The first day it can denote.
+    pub fn earliest_day(&self) -> crate::Day {
+        crate::Day::of(self.earliest)
     }
 
-    pub fn latest_day(&self) -> i32 {
-        day_number(self.latest)
+    /// The last day it can denote.
+    pub fn latest_day(&self) -> crate::Day {
+        crate::Day::of(self.latest)
     }
 }
 
@@ -306,16 +291,5 @@ mod tests {
         assert!(FuzzyDate::parse("2008-08-01/2008-08-02/2008-08-03").is_err());
         assert!(FuzzyDate::parse("199X-01").is_err());
         assert!(FuzzyDate::parse("20a8").is_err());
-    }
-
-    #[test]
-    fn day_numbers_round_trip_and_sentinels_bracket_real_dates() {
-        assert_eq!(day_number(d(1970, 1, 1)), 0);
-        assert_eq!(day_number(d(1970, 1, 2)), 1);
-        let n = day_number(d(2008, 8, 19));
-        assert_eq!(from_day_number(n), Some(d(2008, 8, 19)));
-        assert!(UNKNOWN_START < day_number(d(0, 1, 1)));
-        assert!(OPEN_END > day_number(d(9999, 12, 31)));
-        assert_eq!(from_day_number(OPEN_END), None);
     }
 }

@@ -3,6 +3,8 @@
 //! Nothing here touches a database or the network: these are the types and
 //! rules that the loader, the store and the API must all read the same way.
 //!
+//! - [`day`]: days of valid time, and the open bounds of periods and
+//!   windows, typed (no sentinel numbers above the store's columns);
 //! - [`edtf`]: dates at the precision a source gives (`2002`, `2008-08`,
 //!   `199X`), with the first and last day each can denote;
 //! - [`period`]: when a status period holds on a day, possibly or certainly,
@@ -19,6 +21,7 @@
 //! that layer is generated from the definitions here and checked against
 //! them by property tests.
 
+pub mod day;
 pub mod edtf;
 pub mod kinds;
 pub mod period;
@@ -28,6 +31,7 @@ pub mod slug;
 pub mod text;
 pub mod vocabulary;
 
+pub use day::{Day, Since, Span, Until};
 pub use edtf::{EdtfError, FuzzyDate, Precision};
 pub use kinds::{Action, EntityKind, FactKind, Status, UnknownCode};
 pub use period::{Bounds, Certainty, Decision, Period};

@@ -24,17 +24,18 @@
 //! that filters relations by them is generated from the same definitions;
 //! a property test runs both on random periods and compares.
 
-use crate::edtf::{FuzzyDate, OPEN_END, UNKNOWN_START};
+use crate::day::{Day, Since, Until};
+use crate::edtf::FuzzyDate;
 use crate::kinds::Status;
 
-/// Where a period lies in valid time: each end as the range of days (day
-/// numbers, see [`crate::edtf::day_number`]) it may denote.
+/// Where a period lies in valid time: each end as the range of days it may
+/// denote.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Bounds {
-    pub from_earliest: i32,
-    pub from_latest: i32,
-    pub to_earliest: i32,
-    pub to_latest: i32,
+    pub from_earliest: Since,
+    pub from_latest: Since,
+    pub to_earliest: Until,
+    pub to_latest: Until,
 }
 
 impl Bounds {
@@ -42,10 +43,20 @@ impl Bounds {
     /// (`None`: still open).
     pub fn of(from: Option<&FuzzyDate>, to: Option<&FuzzyDate>) -> Bounds {
         Bounds {
-            from_earliest: from.map_or(UNKNOWN_START, FuzzyDate::earliest_day),
-            from_latest: from.map_or(UNKNOWN_START, FuzzyDate::latest_day),
-            to_earliest: to.map_or(OPEN_END, FuzzyDate::earliest_day),
-            to_latest: to.map_or(OPEN_END, FuzzyDate::latest_day),
+            from_earliest: from.map(FuzzyDate::earliest_day).into(),
+            from_latest: from.map(FuzzyDate::latest_day).into(),
+            to_earliest: to.map(FuzzyDate::earliest_day).into(),
+            to_latest: to.map(FuzzyDate::latest_day).into(),
+        }
+    }
+
+    /// The bounds as the store's four columns hold them.
+    pub const fn from_columns(from_earliest: i32, from_latest: i32, to_earliest: i32, to_latest: i32) -> Bounds {
+        Bounds {
+            from_earliest: Since::from_column(from_earliest),
+            from_latest: Since::from_column(from_latest),
+            to_earliest: Until::from_column(to_earliest),
+            to_latest: Until::from_column(to_latest),
         }
     }
 }
@@ -81,10 +92,10 @@ pub enum Cmp {
 }
 
 impl Cmp {
-    pub fn test(self, field: i64, day: i32) -> bool {
+    pub fn test(self, field: i64, day: Day) -> bool {
         match self {
-            Cmp::AtMost => field <= i64::from(day),
-            Cmp::AtLeast => field >= i64::from(day),
+            Cmp::AtMost => field <= i64::from(day.number()),
+            Cmp::AtLeast => field >= i64::from(day.number()),
         }
     }
 }
@@ -118,17 +129,17 @@ pub struct Period {
 impl Period {
     pub fn field(&self, field: Field) -> i64 {
         match field {
-            Field::FromEarliest => self.bounds.from_earliest.into(),
-            Field::FromLatest => self.bounds.from_latest.into(),
-            Field::ToEarliest => self.bounds.to_earliest.into(),
-            Field::ToLatest => self.bounds.to_latest.into(),
+            Field::FromEarliest => self.bounds.from_earliest.column().into(),
+            Field::FromLatest => self.bounds.from_latest.column().into(),
+            Field::ToEarliest => self.bounds.to_earliest.column().into(),
+            Field::ToLatest => self.bounds.to_latest.column().into(),
             Field::RecordedAt => self.recorded_at,
             Field::Id => self.id,
         }
     }
 
     /// Whether the period holds on `day` with the given certainty.
-    pub fn holds(&self, day: i32, certainty: Certainty) -> bool {
+    pub fn holds(&self, day: Day, certainty: Certainty) -> bool {
         certainty.rule().iter().all(|(field, cmp)| cmp.test(self.field(*field), day))
     }
 
@@ -149,7 +160,7 @@ pub struct Decision {
 }
 
 /// The period that decides a relation's status on `day`, if any possibly holds.
-pub fn decide(periods: &[Period], day: i32) -> Option<Decision> {
+pub fn decide(periods: &[Period], day: Day) -> Option<Decision> {
     let (index, period) = periods
         .iter()
         .enumerate()
@@ -168,13 +179,13 @@ pub fn decide(periods: &[Period], day: i32) -> Option<Decision> {
 /// it under every reading: one that certainly holds on `day` and starts
 /// after the latest start this one could have on or before `day` (or on
 /// that very day and was recorded later).
-pub fn possible(periods: &[Period], day: i32) -> Vec<Status> {
+pub fn possible(periods: &[Period], day: Day) -> Vec<Status> {
     let Some(first) = decide(periods, day) else { return Vec::new() };
     let mut candidates: Vec<&Period> = periods
         .iter()
         .filter(|p| p.holds(day, Certainty::Possible))
         .filter(|p| {
-            let latest_start = p.bounds.from_latest.min(day);
+            let latest_start = p.bounds.from_latest.min(Since::Day(day));
             !periods.iter().any(|q| {
                 q.holds(day, Certainty::Certain)
                     && (q.bounds.from_earliest > latest_start
@@ -196,7 +207,7 @@ pub fn possible(periods: &[Period], day: i32) -> Vec<Status> {
 /// without a status, whether it holds (with a certain answer: some period
 /// certainly holds); with one, whether the deciding period has that status
 /// (with a certain answer: and certainly holds).
-pub fn matches(periods: &[Period], day: i32, status: Option<Status>, certainty: Certainty) -> bool {
+pub fn matches(periods: &[Period], day: Day, status: Option<Status>, certainty: Certainty) -> bool {
     match status {
         None => periods.iter().any(|p| p.holds(day, certainty)),
         Some(wanted) => {
@@ -208,10 +219,8 @@ pub fn matches(periods: &[Period], day: i32, status: Option<Status>, certainty: 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::edtf::{day_number, parse_day};
-
-    fn day(text: &str) -> i32 {
-        day_number(parse_day(text).unwrap())
+    fn day(text: &str) -> Day {
+        Day::parse(text).unwrap()
     }
 
     fn period(from: Option<&str>, to: Option<&str>, status: Status, recorded_at: i64, id: i64) -> Period {
@@ -309,10 +318,10 @@ mod tests {
                     .enumerate()
                     .map(|(i, (from, to, status, recorded_at))| Period {
                         bounds: Bounds {
-                            from_earliest: from.map_or(UNKNOWN_START, |f| f.0),
-                            from_latest: from.map_or(UNKNOWN_START, |f| f.1),
-                            to_earliest: to.map_or(OPEN_END, |t| t.0),
-                            to_latest: to.map_or(OPEN_END, |t| t.1),
+                            from_earliest: from.map(|f| Day::from_number(f.0)).into(),
+                            from_latest: from.map(|f| Day::from_number(f.1)).into(),
+                            to_earliest: to.map(|t| Day::from_number(t.0)).into(),
+                            to_latest: to.map(|t| Day::from_number(t.1)).into(),
                         },
                         status,
                         recorded_at,
@@ -325,9 +334,9 @@ mod tests {
         /// Every exact reading of one period: a start and an end day inside its bounds.
         fn exact(p: &Period) -> Vec<Period> {
             let mut out = Vec::new();
-            for s in p.bounds.from_earliest..=p.bounds.from_latest {
-                for e in p.bounds.to_earliest..=p.bounds.to_latest {
-                    let bounds = Bounds { from_earliest: s, from_latest: s, to_earliest: e, to_latest: e };
+            for s in p.bounds.from_earliest.column()..=p.bounds.from_latest.column() {
+                for e in p.bounds.to_earliest.column()..=p.bounds.to_latest.column() {
+                    let bounds = Bounds::from_columns(s, s, e, e);
                     out.push(Period { bounds, ..*p });
                 }
             }
@@ -335,7 +344,7 @@ mod tests {
         }
 
         /// The statuses `decide` gives on `day` over every reading of the periods.
-        fn by_brute_force(periods: &[Period], day: i32) -> Vec<Status> {
+        fn by_brute_force(periods: &[Period], day: Day) -> Vec<Status> {
             // Sentinels stand for themselves: narrow them to one value each.
             let narrowed: Vec<Vec<Period>> = periods.iter().map(exact).collect();
             let mut found = Vec::new();
@@ -365,7 +374,7 @@ mod tests {
         proptest! {
             #![proptest_config(ProptestConfig::with_cases(512))]
             #[test]
-            fn possible_is_what_some_reading_decides(periods in periods(), day in 0i32..6) {
+            fn possible_is_what_some_reading_decides(periods in periods(), day in (0i32..6).prop_map(Day::from_number)) {
                 let mut fast = possible(&periods, day);
                 let mut slow = by_brute_force(&periods, day);
                 if let Some(d) = decide(&periods, day) {

@@ -10,7 +10,7 @@
 
 use crate::{relation, status_period};
 use domain::period::{Certainty, Cmp, Field, PRECEDENCE};
-use domain::{Known, Status};
+use domain::{Day, Known, Status};
 use sea_orm::sea_query::{Expr, ExprTrait, IntoIden, Query};
 
 /// A column of table (or alias) `table`.
@@ -40,13 +40,13 @@ fn period_column(field: Field) -> status_period::Column {
 }
 
 /// Periods (alias `p` of `status_period`) that hold on `day` with `certainty`.
-pub fn holds(p: &'static str, day: i32, certainty: Certainty) -> Expr {
+pub fn holds(p: &'static str, day: Day, certainty: Certainty) -> Expr {
     let mut out: Option<Expr> = None;
     for (field, cmp) in certainty.rule() {
         let c = col(p, period_column(*field));
         let term = match cmp {
-            Cmp::AtMost => c.lte(day),
-            Cmp::AtLeast => c.gte(day),
+            Cmp::AtMost => c.lte(day.number()),
+            Cmp::AtLeast => c.gte(day.number()),
         };
         out = Some(match out {
             Some(acc) => acc.and(term),
@@ -70,7 +70,7 @@ pub fn precedes(q: &'static str, p: &'static str) -> Expr {
 
 /// Relations (alias `r`) that a listing filter keeps on `day` as known at
 /// `known`: [`domain::period::matches`] in SQL.
-pub fn relation_matches(r: &'static str, day: i32, known: Known, status: Option<Status>, certainty: Certainty) -> Expr {
+pub fn relation_matches(r: &'static str, day: Day, known: Known, status: Option<Status>, certainty: Certainty) -> Expr {
     let same_relation = |p: &'static str| col(p, status_period::Column::RelationKey).equals((r, relation::Column::Key));
     let mut period = Query::select();
     period

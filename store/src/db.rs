@@ -2,7 +2,7 @@
 //! file (`sqlite://kb.sqlite?mode=rwc`), through the same sea-orm code, with
 //! the schema migrated to the latest version.
 
-use domain::edtf::{FuzzyDate, OPEN_END};
+use domain::{FuzzyDate, Until};
 use entity::status_period;
 use migration::{Migrator, MigratorTrait};
 use sea_orm::sea_query::Expr;
@@ -117,7 +117,7 @@ pub fn no_delay_on_tcp_sockets() {}
 async fn fill_period_end_earliest(db: &DatabaseConnection) -> Result<(), DbErr> {
     let stale = status_period::Entity::find()
         .filter(status_period::Column::ToEdtf.is_not_null())
-        .filter(status_period::Column::ToEarliest.eq(OPEN_END))
+        .filter(status_period::Column::ToEarliest.eq(Until::Ever.column()))
         .all(db)
         .await?;
     if stale.is_empty() {
@@ -129,7 +129,7 @@ async fn fill_period_end_earliest(db: &DatabaseConnection) -> Result<(), DbErr> 
         let end = FuzzyDate::parse(text)
             .map_err(|e| DbErr::Custom(format!("status period {} has a stored end that does not parse: {e}", p.id)))?;
         status_period::Entity::update_many()
-            .col_expr(status_period::Column::ToEarliest, Expr::value(end.earliest_day()))
+            .col_expr(status_period::Column::ToEarliest, Expr::value(end.earliest_day().number()))
             .filter(status_period::Column::Id.eq(p.id))
             .exec(&txn)
             .await?;
@@ -192,5 +192,13 @@ fn plain_identifier(name: &str) -> Result<&str, DbErr> {
         Ok(name)
     } else {
         Err(DbErr::Custom(format!("`{name}` is not a plain database name")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_open_end_a_migration_wrote_as_default_is_the_domain_s() {
+        assert_eq!(domain::Until::Ever.column(), migration::OPEN_END_DEFAULT);
     }
 }

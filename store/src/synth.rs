@@ -11,10 +11,10 @@
 //! synthetic article, so they never mix with seeded facts.
 
 use chrono::NaiveDate;
-use domain::edtf::{day_number, OPEN_END};
 use domain::record::now_micros;
 use domain::text::fold;
 use domain::{Action, EntityKind, FactKind, Status};
+use domain::{Day, Until};
 use entity::{
     article, citation, entity as ent, event, participant, relation, revision, statement, statement_about, status_period,
 };
@@ -240,10 +240,10 @@ async fn generate_on(db: &DatabaseConnection, spec: SynthSpec) -> Result<SynthRe
                 let last = k + 1 == run.len();
                 let next_year = year + 1 + rng.below(8) as i32;
                 let (to_edtf, to_latest) = if last && *status != Status::Ended {
-                    (None, OPEN_END)
+                    (None, Until::Ever.column())
                 } else {
                     let to = date(next_year, 1 + rng.below(365) as u32);
-                    (Some(to.format("%Y-%m-%d").to_string()), day_number(to))
+                    (Some(to.format("%Y-%m-%d").to_string()), Day::of(to).number())
                 };
                 periods.push(status_period::ActiveModel {
                     id: Set(next_period_id),
@@ -252,8 +252,8 @@ async fn generate_on(db: &DatabaseConnection, spec: SynthSpec) -> Result<SynthRe
                     target: Set(entity_slug(target)),
                     status: Set(status.as_str().into()),
                     from_edtf: Set(Some(from.format("%Y-%m-%d").to_string())),
-                    from_earliest: Set(day_number(from)),
-                    from_latest: Set(day_number(from)),
+                    from_earliest: Set(Day::of(from).number()),
+                    from_latest: Set(Day::of(from).number()),
                     to_edtf: Set(to_edtf),
                     to_earliest: Set(to_latest),
                     to_latest: Set(to_latest),
@@ -295,8 +295,8 @@ async fn generate_on(db: &DatabaseConnection, spec: SynthSpec) -> Result<SynthRe
                 title: Set(format!("{event_type} of Synthland {a} and Synthland {b}")),
                 summary: Set(None),
                 date_edtf: Set(day.format("%Y-%m-%d").to_string()),
-                date_earliest: Set(day_number(day)),
-                date_latest: Set(day_number(day)),
+                date_earliest: Set(Day::of(day).number()),
+                date_latest: Set(Day::of(day).number()),
                 location: Set(None),
                 recorded_at: Set(now),
                 superseded_at: Set(None),
@@ -334,8 +334,8 @@ async fn generate_on(db: &DatabaseConnection, spec: SynthSpec) -> Result<SynthRe
                 key: Set(format!("synth-st{j}")),
                 speaker: Set(entity_slug(speaker)),
                 date_edtf: Set(day.format("%Y-%m-%d").to_string()),
-                date_earliest: Set(day_number(day)),
-                date_latest: Set(day_number(day)),
+                date_earliest: Set(Day::of(day).number()),
+                date_latest: Set(Day::of(day).number()),
                 quote: Set(None),
                 summary: Set(format!("Synthland {speaker} on Synthland {subject}")),
                 recorded_at: Set(now),

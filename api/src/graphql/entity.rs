@@ -7,10 +7,10 @@ use super::history::{timeline, TimelineEntry};
 use super::ids::{encode, IdKind};
 use super::loaders::{CitationsOf, EntityBySlug, OwnedBy, RevisionsOf};
 use super::relation::{list_relations, Certainty, RelationConnection, RelationStatus};
-use super::scalars::{text, Date, DateTime};
+use super::scalars::{Date, DateTime};
 use super::statement::{list_statements, StatementConnection};
 use crate::error::{AppError, AppResult};
-use crate::time::{as_of_day, day_range, known_at};
+use crate::time::{as_of_day, known_at};
 use async_graphql::{Context, Enum, Interface, Object, SimpleObject, ID};
 use entity::entity as ent;
 use std::sync::Arc;
@@ -184,8 +184,8 @@ impl EntityData {
         kind: Option<domain::EntityKind>,
         first: Option<i32>,
     ) -> AppResult<Vec<Entity>> {
-        let day = as_of_day(text(&as_of))?;
-        let known = known_at(text(&known))?;
+        let day = as_of_day(as_of.as_ref())?;
+        let known = known_at(known.as_ref())?;
         let limit = super::common::PageSize::or(first, super::common::LONG_LIST)?.0;
         let rows = store_of(ctx).relations_at_end(rel_type, self.slug(), slug_is_source, day, known, limit).await?;
         let mut others: Vec<String> =
@@ -283,8 +283,8 @@ macro_rules! entity_type {
                 #[graphql(default = 20)] first: Option<i32>,
                 after: Option<String>,
             ) -> async_graphql::Result<EventConnection> {
-                let (from, to) = day_range(text(&from), text(&to))?;
-                let filter = EventFilter { entity: Some(self.0 .0.slug.clone()), region: None, event_type: None, from, to };
+                let span = crate::time::span(from.as_ref(), to.as_ref())?;
+                let filter = EventFilter { entity: Some(self.0 .0.slug.clone()), region: None, event_type: None, span };
                 Ok(list_events(ctx, filter, first, after).await?)
             }
             /// statements it made, oldest first

@@ -4,10 +4,10 @@ use super::common::{store_of, FuzzyDate};
 use super::event::Event;
 use super::loaders::RelationByKey;
 use super::relation::Relation;
-use super::scalars::{text, Date, DateTime};
+use super::scalars::{Date, DateTime};
 use super::statement::Statement;
 use crate::error::{AppError, AppResult};
-use crate::time::{day_range, known_at, Known};
+use crate::time::{known_at, Known};
 use async_graphql::{Context, Enum, Object};
 use store::read::history::TimelineItem;
 
@@ -77,9 +77,9 @@ pub async fn timeline(
     known: Option<DateTime>,
     first: Option<i32>,
 ) -> AppResult<Vec<TimelineEntry>> {
-    let (lo, hi) = day_range(text(&from), text(&to))?;
-    let known = known_at(text(&known))?;
+    let span = crate::time::span(from.as_ref(), to.as_ref())?;
+    let known = known_at(known.as_ref())?;
     let size = super::common::PageSize::or(first, super::common::LONG_LIST)?;
-    let items = store_of(ctx).timeline(slugs, lo, hi, known, size.0).await?;
+    let items = store_of(ctx).timeline(slugs, span, known, size.0).await?;
     Ok(items.into_iter().map(|item| TimelineEntry { item, known }).collect())
 }

@@ -23,10 +23,10 @@ use self::history::{timeline, TimelineEntry};
 use self::ids::decode;
 use self::loaders::{ArticleByKey, Batch, EventByKey, Loaders, RelationByKey, RequestCache, StatementByKey};
 use self::relation::{list_relations, time_args, Certainty, Relation, RelationConnection, RelationStatus};
-use self::scalars::{text, Date, DateTime};
+use self::scalars::{Date, DateTime};
 use self::statement::{list_statements, Statement, StatementConnection};
 use crate::error::{AppError, AppResult};
-use crate::time::{as_of_day, day_range, Known};
+use crate::time::{as_of_day, Known};
 use async_graphql::dataloader::DataLoader;
 use async_graphql::{Context, Interface, Object, Schema, ID};
 use store::read::entities::EntityFilter;
@@ -298,14 +298,14 @@ impl Query {
         #[graphql(default = 20)] first: Option<i32>,
         after: Option<String>,
     ) -> async_graphql::Result<EventConnection> {
-        let (from, to) = day_range(text(&from), text(&to))?;
+        let span = crate::time::span(from.as_ref(), to.as_ref())?;
         if let Some(slug) = &entity {
             known_slug(ctx, "entity", slug).await?;
         }
         if let Some(slug) = &region {
             known_slug(ctx, "region", slug).await?;
         }
-        let filter = EventFilter { entity, region, event_type, from, to };
+        let filter = EventFilter { entity, region, event_type, span };
         Ok(list_events(ctx, filter, first, after).await?)
     }
 
@@ -368,7 +368,7 @@ impl Query {
             ))
             .into());
         }
-        let day = as_of_day(text(&as_of))?;
+        let day = as_of_day(as_of.as_ref())?;
         known_slugs(ctx, "from", std::slice::from_ref(&from)).await?;
         known_slugs(ctx, "to", std::slice::from_ref(&to)).await?;
         let found = store_of(ctx).path(&from, &to, day, max_depth as usize).await?;

@@ -7,7 +7,7 @@ use super::common::{
 use super::entity::{Entity, Organisation};
 use super::ids::{encode, IdKind};
 use super::loaders::{CitationsOf, PeriodsOf, RevisionsOf};
-use super::scalars::{text, Date, DateTime};
+use super::scalars::{Date, DateTime};
 use crate::error::AppResult;
 use crate::time::{as_of_day, known_at, Known};
 use async_graphql::{Context, Enum, Object, ID};
@@ -81,8 +81,8 @@ impl Relation {
         as_of: &Option<Date>,
         known_at: &Option<DateTime>,
     ) -> AppResult<Option<StatusAnswer>> {
-        let day = as_of_day(text(as_of))?;
-        let known = crate::time::known_at(text(known_at))?;
+        let day = as_of_day(as_of.as_ref())?;
+        let known = crate::time::known_at(known_at.as_ref())?;
         let rows = self.periods(ctx, known).await?;
         let periods = rows.iter().map(period).collect::<store::Result<Vec<_>>>()?;
         Ok(decide(&periods, day).map(|decision| StatusAnswer {
@@ -152,7 +152,7 @@ impl Relation {
         known_at: Option<DateTime>,
         #[graphql(default = 20)] first: Option<i32>,
     ) -> async_graphql::Result<Vec<StatusPeriod>> {
-        let known = crate::time::known_at(text(&known_at))?;
+        let known = crate::time::known_at(known_at.as_ref())?;
         let rows = bounded(self.periods(ctx, known).await?, first, FACT_LIST)?;
         Ok(rows.into_iter().map(|p| StatusPeriod(p, known)).collect())
     }
@@ -235,8 +235,8 @@ pub async fn list_relations(
 }
 
 /// Parses the time arguments of a relation listing.
-pub fn time_args(as_of: &Option<Date>, known: &Option<DateTime>) -> AppResult<(i32, Known)> {
-    Ok((as_of_day(text(as_of))?, known_at(text(known))?))
+pub fn time_args(as_of: &Option<Date>, known: &Option<DateTime>) -> AppResult<(domain::Day, Known)> {
+    Ok((as_of_day(as_of.as_ref())?, known_at(known.as_ref())?))
 }
 
 /// Loads, one batch per kind, what the selection under `edges.node` will

@@ -37,7 +37,7 @@ pub(crate) async fn export(
         Ok(found) => found,
         Err(e) => return app_error(&e),
     };
-    let (day, today, known) = match scope(raw.get("asOf").map(String::as_str), raw.get("knownAt").map(String::as_str)) {
+    let scope = match scope(raw.get("asOf").map(String::as_str), raw.get("knownAt").map(String::as_str)) {
         Ok(scope) => scope,
         Err(e) => return app_error(&e),
     };
@@ -51,7 +51,8 @@ pub(crate) async fn export(
         busy.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
         return busy;
     };
-    let mut export = Export::new(state.store.for_request(1), table, format, day, today, known);
+    let known = scope.known;
+    let mut export = Export::new(state.store.for_request(1), table, format, scope);
     let wait = state.limits.request_timeout;
     let first = match tokio::time::timeout(wait, export.next_chunk()).await {
         Ok(Ok(first)) => first,

@@ -119,11 +119,11 @@ async fn store_case(db: &sea_orm::DatabaseConnection, case: &Case) {
                 target: Set(format!("b{i}")),
                 status: Set(p.status.as_str().into()),
                 from_edtf: Set(p.from.clone()),
-                from_earliest: Set(b.from_earliest),
-                from_latest: Set(b.from_latest),
+                from_earliest: Set(b.from_earliest.column()),
+                from_latest: Set(b.from_latest.column()),
                 to_edtf: Set(p.to.clone()),
-                to_earliest: Set(b.to_earliest),
-                to_latest: Set(b.to_latest),
+                to_earliest: Set(b.to_earliest.column()),
+                to_latest: Set(b.to_latest.column()),
                 note: Set(None),
                 recorded_at: Set(p.recorded_at),
                 superseded_at: Set(p.superseded_after.map(|d| p.recorded_at + d)),
@@ -194,7 +194,7 @@ async fn check(store: &Store, case: &Case) -> Result<(), TestCaseError> {
             })
             .collect();
         for day in &case.days {
-            let day_number = domain::edtf::day_number(domain::edtf::parse_day(day).expect("generated days parse"));
+            let day_number = domain::Day::parse(day).expect("generated days parse");
             let every = run(store, EVERY, json!({ "ids": ids, "d": day, "k": k })).await;
             let mut decided: BTreeMap<String, (Option<String>, Option<bool>)> = BTreeMap::new();
             for n in every["nodes"].as_array().expect("nodes") {

@@ -181,18 +181,18 @@ async fn batches_of_any_size_give_the_same_file() {
     seed::seed_if_empty(&db.store).await.expect("seeded");
     store::synth::generate(&db.store, store::synth::SynthSpec::new(40, 120)).await.expect("synthetic data");
     let store = db.store.clone();
-    let (day, today, known) = api::export::scope(Some("2008-08-19"), None).unwrap();
-    let (_, _, known_all) = api::export::scope(None, None).unwrap();
+    let day = api::export::scope(Some("2008-08-19"), None).unwrap();
+    let all = api::export::scope(None, None).unwrap();
     for table in Table::ALL {
-        for (as_of, at) in [(day, known), (None, known_all)] {
+        for scope in [day, all] {
             let mut whole = Vec::new();
-            let mut big = Export::new(store.clone(), table, Format::Jsonl, as_of, today, at);
+            let mut big = Export::new(store.clone(), table, Format::Jsonl, scope);
             while let Some(chunk) = big.next_chunk().await.unwrap() {
                 whole.extend(chunk);
             }
             let mut pieces = Vec::new();
             let mut chunks = 0;
-            let mut small = Export::new(store.clone(), table, Format::Jsonl, as_of, today, at).with_batch(7);
+            let mut small = Export::new(store.clone(), table, Format::Jsonl, scope).with_batch(7);
             while let Some(chunk) = small.next_chunk().await.unwrap() {
                 pieces.extend(chunk);
                 chunks += 1;

@@ -36,8 +36,11 @@ proptest! {
         if let Ok(day) = parse_day(&text) {
             prop_assert_eq!(day.format("%Y-%m-%d").to_string(), text.clone());
         }
-        let _ = api::time::day_range(Some(&text), None);
-        let _ = api::time::known_at(Some(&text));
+        use async_graphql::ScalarType;
+        let date = api::graphql::scalars::Date::parse(async_graphql::Value::String(text.clone())).expect("a string");
+        let instant = api::graphql::scalars::DateTime::parse(async_graphql::Value::String(text.clone())).expect("a string");
+        let _ = api::time::span(Some(&date), None);
+        let _ = api::time::known_at(Some(&instant));
     }
 
     #[test]

@@ -101,7 +101,7 @@ async fn nato_russia_council_is_active_from_2002_and_suspended_from_august_2008_
         assert!(cites[0].quote.as_deref().is_some_and(|q| !q.is_empty()));
     }
     let active_from = domain::FuzzyDate::parse("2002").expect("valid");
-    assert_eq!(periods[0].from_earliest, active_from.earliest_day(), "a year denotes from its first day");
+    assert_eq!(periods[0].from_earliest, active_from.earliest_day().number(), "a year denotes from its first day");
 }
 
 #[tokio::test]

@@ -3,20 +3,19 @@
 use crate::sql::column_list;
 use crate::Result;
 use crate::{Page, Store};
-use domain::Known;
+use domain::{Known, Span};
 use entity::rules::visible;
 use entity::{event, participant};
 use sea_orm::sea_query::Query;
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select};
 
-/// Filters of an event listing; `from`/`to` are day numbers (inclusive).
+/// Filters of an event listing: events whose dates overlap `span`.
 #[derive(Debug, Clone)]
 pub struct EventFilter {
     pub entity: Option<String>,
     pub region: Option<String>,
     pub event_type: Option<String>,
-    pub from: i32,
-    pub to: i32,
+    pub span: Span,
 }
 
 /// Keyset position in date order.
@@ -46,11 +45,11 @@ fn event_query(f: &EventFilter) -> Select<event::Entity> {
     if let Some(t) = &f.event_type {
         q = q.filter(event::Column::EventType.eq(t.as_str()));
     }
-    if f.from > i32::MIN {
-        q = q.filter(event::Column::DateLatest.gte(f.from));
+    if let Some(from) = f.span.from.day() {
+        q = q.filter(event::Column::DateLatest.gte(from.number()));
     }
-    if f.to < i32::MAX {
-        q = q.filter(event::Column::DateEarliest.lte(f.to));
+    if let Some(to) = f.span.to.day() {
+        q = q.filter(event::Column::DateEarliest.lte(to.number()));
     }
     q
 }

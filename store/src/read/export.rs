@@ -8,7 +8,7 @@
 use crate::Result;
 use crate::Store;
 use domain::period::Certainty;
-use domain::Known;
+use domain::{Day, Known};
 use entity::rules::{relation_matches, visible};
 use entity::Recorded;
 use entity::{article, citation, entity as entity_row, event, relation, statement, status_period};
@@ -20,7 +20,7 @@ use std::collections::HashMap;
 #[derive(Debug, Clone, Copy)]
 pub struct Window {
     /// `None`: every row as known, whatever its valid time.
-    pub day: Option<i32>,
+    pub day: Option<Day>,
     pub known: Known,
 }
 
@@ -33,7 +33,7 @@ impl Store {
         key: E::Column,
         after: impl Into<sea_orm::Value>,
         limit: u64,
-        valid: impl FnOnce(i32) -> Expr,
+        valid: impl FnOnce(Day) -> Expr,
     ) -> Result<Vec<E::Model>> {
         let mut query =
             E::find().filter(key.gt(after)).filter(visible(E::default(), w.known)).order_by_asc(key).limit(limit);
@@ -57,19 +57,19 @@ impl Store {
     /// Status periods after id `after`; as of a day, those that may have
     /// begun by then.
     pub async fn export_periods(&self, w: Window, after: i64, limit: u64) -> Result<Vec<status_period::Model>> {
-        let begun = |day| Expr::col(status_period::Column::FromEarliest).lte(day);
+        let begun = |day: Day| Expr::col(status_period::Column::FromEarliest).lte(day.number());
         self.keyset::<status_period::Entity>(w, status_period::Column::Id, after, limit, begun).await
     }
 
     /// Events after key `after`; as of a day, those that may have happened by then.
     pub async fn export_events(&self, w: Window, after: &str, limit: u64) -> Result<Vec<event::Model>> {
-        let happened = |day| Expr::col(event::Column::DateEarliest).lte(day);
+        let happened = |day: Day| Expr::col(event::Column::DateEarliest).lte(day.number());
         self.keyset::<event::Entity>(w, event::Column::Key, after, limit, happened).await
     }
 
     /// Statements after key `after`; as of a day, those that may have been made by then.
     pub async fn export_statements(&self, w: Window, after: &str, limit: u64) -> Result<Vec<statement::Model>> {
-        let made = |day| Expr::col(statement::Column::DateEarliest).lte(day);
+        let made = |day: Day| Expr::col(statement::Column::DateEarliest).lte(day.number());
         self.keyset::<statement::Entity>(w, statement::Column::Key, after, limit, made).await
     }
 

@@ -4,7 +4,7 @@ use super::events::EVENT_COLUMNS;
 use super::statements::STATEMENT_COLUMNS;
 use crate::Result;
 use crate::Store;
-use domain::Known;
+use domain::{Known, Span};
 use entity::{event, revision, statement};
 use sea_orm::{ColumnTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder};
 use std::collections::{HashMap, HashSet};
@@ -89,8 +89,7 @@ impl Store {
     pub async fn timeline(
         &self,
         slugs: &[String],
-        from: i32,
-        to: i32,
+        span: Span,
         known: Known,
         first: usize,
     ) -> Result<Vec<TimelineItem>> {
@@ -125,13 +124,13 @@ impl Store {
                         .push(" AND ")
                         .visible("p", known)
                         .push(" AND p.from_edtf IS NOT NULL AND p.from_latest >= ")
-                        .bind(from)
+                        .bind(span.from.column())
                         .push(" AND p.from_earliest <= ")
-                        .bind(to)
+                        .bind(span.to.column())
                         .push(" AND ")
                         .push(predicate);
                     if let Some(reach) = reach {
-                        sql.push(" AND p.from_earliest >= ").bind(from.saturating_sub(reach));
+                        sql.push(" AND p.from_earliest >= ").bind(span.from.column().saturating_sub(reach));
                     }
                     sql.push(" ORDER BY p.from_earliest, p.relation_key, p.id LIMIT ").bind(limit).push(") b");
                 }
@@ -157,9 +156,9 @@ impl Store {
             .push(") AND ")
             .visible("e", known)
             .push(" AND e.date_earliest <= ")
-            .bind(to)
+            .bind(span.to.column())
             .push(" AND e.date_latest >= ")
-            .bind(from)
+            .bind(span.from.column())
             .push(") SELECT * FROM hit ORDER BY date_earliest, key LIMIT ")
             .bind(limit);
         items.extend(self.all::<event::Model>(sql).await?.into_iter().map(TimelineItem::Event));
@@ -172,9 +171,9 @@ impl Store {
             .push(" AND ")
             .visible("s", known)
             .push(" AND s.date_earliest <= ")
-            .bind(to)
+            .bind(span.to.column())
             .push(" AND s.date_latest >= ")
-            .bind(from)
+            .bind(span.from.column())
             .push(") SELECT * FROM hit ORDER BY date_earliest, key LIMIT ")
             .bind(limit);
         items.extend(self.all::<statement::Model>(sql).await?.into_iter().map(TimelineItem::Statement));

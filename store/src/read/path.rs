@@ -7,7 +7,7 @@ use super::relations::REL_COLUMNS;
 use crate::Result;
 use crate::Store;
 use domain::period::Certainty;
-use domain::Known;
+use domain::{Day, Known};
 use entity::relation;
 use std::collections::HashMap;
 
@@ -17,7 +17,7 @@ const CHUNK: usize = 500;
 impl Store {
     /// Relations holding at `day` that link `from` to `to` in at most
     /// `max_depth` steps, in order from `from`; `None` where there is none.
-    pub async fn path(&self, from: &str, to: &str, day: i32, max_depth: usize) -> Result<Option<Vec<relation::Model>>> {
+    pub async fn path(&self, from: &str, to: &str, day: Day, max_depth: usize) -> Result<Option<Vec<relation::Model>>> {
         if from == to {
             return Ok(Some(Vec::new()));
         }

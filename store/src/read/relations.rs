@@ -9,8 +9,8 @@ use crate::sql::{column_list, Sql};
 use crate::{Error, Result};
 use crate::{Page, Store};
 use domain::period::{Bounds, Certainty, Period};
-use domain::Known;
 use domain::Status;
+use domain::{Day, Known};
 use entity::{relation, status_period};
 use std::collections::HashMap;
 
@@ -27,7 +27,7 @@ pub struct RelationFilter {
     /// Whether the relation (or its status) must hold on `day` under every
     /// reading of the fuzzy dates, or under some.
     pub certainty: Certainty,
-    pub day: i32,
+    pub day: Day,
     pub known: Known,
 }
 
@@ -54,12 +54,7 @@ pub fn period(row: &status_period::Model) -> Result<Period> {
     let status =
         Status::parse(&row.status).map_err(|e| Error::Internal(format!("status period {} holds {e}", row.id)))?;
     Ok(Period {
-        bounds: Bounds {
-            from_earliest: row.from_earliest,
-            from_latest: row.from_latest,
-            to_earliest: row.to_earliest,
-            to_latest: row.to_latest,
-        },
+        bounds: Bounds::from_columns(row.from_earliest, row.from_latest, row.to_earliest, row.to_latest),
         status,
         recorded_at: row.recorded_at,
         id: row.id,
@@ -143,7 +138,7 @@ impl Store {
         rel_type: &str,
         slug: &str,
         slug_is_source: bool,
-        day: i32,
+        day: Day,
         known: Known,
         limit: usize,
     ) -> Result<Vec<relation::Model>> {

@@ -196,7 +196,7 @@ impl<C: ConnectionTrait> Writer<'_, C> {
         let cites = self.period_citations(&open).await?;
         // The ended periods keep their own articles' citations: they are
         // still those articles' periods, and a reload of one restores it.
-        for p in open.iter().filter(|p| p.to_edtf.is_none() && p.from_earliest <= start.earliest_day()) {
+        for p in open.iter().filter(|p| p.to_edtf.is_none() && p.from_earliest <= start.earliest_day().number()) {
             let mut ended = PeriodFact::read(p)?;
             ended.to = Some(start.clone());
             self.rewrite_period(p, ended.row(relation_key, ends, self.now), &cites).await?;
