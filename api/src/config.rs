@@ -1,305 +1,265 @@
-//! Typed configuration, from flags and environment, with defaults that work
-//! out of the box: an SQLite file in the working directory, served on
-//! 127.0.0.1:8000. A flag wins over its environment variable.
+//! Typed configuration, from flags and environment (clap, a flag winning
+//! over its variable), with defaults that work out of the box: an SQLite
+//! file in the working directory, served on 127.0.0.1:8000. The result is
+//! plain data; nothing else in the crate reads the environment.
 
-use crate::graphql::{CostMode, CostPolicy};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::net::SocketAddr;
 use std::time::Duration;
 
 pub use store::db::DEFAULT_DATABASE_URL;
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8000";
 
-/// What the binary was asked to do.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Command {
-    /// Serve the API.
-    Serve(Config),
-    /// Print the schema in SDL and exit.
-    PrintSchema,
-    /// Manage write tokens in the database at this URL.
-    Token {
-        database_url: String,
-        action: TokenAction,
-    },
-    /// Write exports of the database at this URL into a folder.
-    Export {
-        database_url: String,
-        request: ExportRequest,
-    },
-    /// Print the exports' columns (the table docs/exports.md carries).
-    ExportColumns,
-    Help,
+/// The command line: serve by default, or one of the subcommands.
+#[derive(Debug, Parser)]
+#[command(name = "api", version, about = "The knowledge base of international relations, served as GraphQL")]
+pub struct Cli {
+    /// `postgres://user@host:port/db` or `sqlite://FILE?mode=rwc`
+    #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, global = true, value_parser = database_url)]
+    pub database_url: String,
+    #[command(flatten)]
+    pub serve: ServeArgs,
+    #[command(subcommand)]
+    pub command: Option<Sub>,
 }
 
-/// What `api export` writes.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ExportRequest {
-    pub out: std::path::PathBuf,
-    /// `--as-of DAY`: the valid-time day (every row when absent).
-    pub as_of: Option<String>,
-    /// `--known-at INSTANT`: the record-time instant (now when absent).
-    pub known_at: Option<String>,
-    /// `--format csv|jsonl`: both when absent.
-    pub formats: Vec<crate::export::Format>,
+/// What serving takes.
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// address to serve on
+    #[arg(long, env = "KB_LISTEN", default_value = DEFAULT_LISTEN)]
+    pub listen: SocketAddr,
+    /// database pool size
+    #[arg(long, env = "KB_MAX_CONNECTIONS", default_value_t = 16, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub max_connections: u32,
+    /// do not load the bundled articles into an empty database
+    #[arg(long)]
+    pub no_seed: bool,
+    /// load the bundled articles into an empty database (`KB_SEED=false` to skip)
+    #[arg(long, env = "KB_SEED", default_value_t = true, hide = true, action = clap::ArgAction::Set,
+          value_parser = clap::builder::BoolishValueParser::new())]
+    pub seed: bool,
+    #[command(flatten)]
+    pub limits: LimitArgs,
+}
+
+/// The limits, each from its variable (or flag).
+#[derive(Debug, Clone, Args)]
+pub struct LimitArgs {
+    /// largest cost a query may have
+    #[arg(long, env = "KB_COST_LIMIT", default_value_t = crate::protect::DEFAULT_COST_LIMIT,
+          value_parser = clap::value_parser!(u64).range(1..=(u64::MAX / 2)))]
+    pub cost_limit: u64,
+    /// `measure` runs costlier queries and marks them wouldBeRefused
+    #[arg(long, env = "KB_COST_MODE", value_enum, default_value_t = CostModeArg::Enforce)]
+    pub cost_mode: CostModeArg,
+    /// wall-clock time of one request, in ms
+    #[arg(long, env = "KB_REQUEST_TIMEOUT_MS", default_value_t = 10_000, value_parser = millis())]
+    pub request_timeout_ms: u64,
+    /// time of one SQL statement on PostgreSQL, in ms
+    #[arg(long, env = "KB_STATEMENT_TIMEOUT_MS", default_value_t = 5_000, value_parser = millis())]
+    pub statement_timeout_ms: u64,
+    /// wait for a pool connection before DATABASE_UNAVAILABLE, in ms
+    #[arg(long, env = "KB_DB_WAIT_MS", default_value_t = 2_000, value_parser = millis())]
+    pub db_wait_ms: u64,
+    /// pool connections one request may hold at once
+    #[arg(long, env = "KB_REQUEST_CONNECTIONS", default_value_t = 4, value_parser = clap::value_parser!(u64).range(1..=1000))]
+    pub request_connections: u64,
+    /// largest request body, in bytes
+    #[arg(long, env = "KB_MAX_BODY_BYTES", default_value_t = 1024 * 1024, value_parser = clap::value_parser!(u64).range(1024..=(1 << 30)))]
+    pub max_body_bytes: u64,
+    /// largest answer, in bytes
+    #[arg(long, env = "KB_MAX_RESPONSE_BYTES", default_value_t = 8 * 1024 * 1024, value_parser = clap::value_parser!(u64).range(1024..=(1 << 34)))]
+    pub max_response_bytes: u64,
+    /// time to send a request's head (and to start the next on a kept-alive connection), in ms
+    #[arg(long, env = "KB_HEADER_TIMEOUT_MS", default_value_t = 10_000, value_parser = millis())]
+    pub header_timeout_ms: u64,
+    /// time to send a request's body, in ms
+    #[arg(long, env = "KB_BODY_TIMEOUT_MS", default_value_t = 10_000, value_parser = millis())]
+    pub body_timeout_ms: u64,
+    /// open client connections; more wait to be accepted
+    #[arg(long, env = "KB_MAX_CLIENTS", default_value_t = 1024, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    pub max_clients: u64,
+    /// time in-flight requests get to finish on shutdown, in ms
+    #[arg(long, env = "KB_SHUTDOWN_GRACE_MS", default_value_t = 10_000, value_parser = millis())]
+    pub shutdown_grace_ms: u64,
+    /// origins a browser may call the API from, comma-separated (`*` for any)
+    #[arg(long, env = "KB_CORS_ORIGINS", value_delimiter = ',')]
+    pub cors_origins: Vec<String>,
+    /// exports streaming at once
+    #[arg(long, env = "KB_MAX_EXPORTS", default_value_t = 2, value_parser = clap::value_parser!(u64).range(1..=64))]
+    pub max_exports: u64,
+}
+
+fn millis() -> clap::builder::RangedU64ValueParser<u64> {
+    clap::value_parser!(u64).range(1..=3_600_000)
+}
+
+fn database_url(url: &str) -> Result<String, String> {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") || url.starts_with("sqlite:") {
+        Ok(url.to_owned())
+    } else {
+        Err(format!("a database URL starts with postgres:// or sqlite:, not `{url}`"))
+    }
+}
+
+/// `--format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    Csv,
+    Jsonl,
+}
+
+/// `KB_COST_MODE`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CostModeArg {
+    Enforce,
+    Measure,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Sub {
+    /// print the GraphQL schema (SDL)
+    Schema,
+    /// make, list or revoke write tokens
+    Token {
+        #[command(subcommand)]
+        action: TokenAction,
+    },
+    /// write exports of every table into a folder
+    Export(ExportArgs),
 }
 
 /// What `api token` does.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Subcommand)]
 pub enum TokenAction {
-    /// Make a token; its secret is printed once, on the last line.
+    /// make a token; its secret is printed once, on the last line
     Create {
+        #[arg(long)]
         name: String,
-        scope: crate::auth::Scope,
+        #[arg(long, value_parser = scope)]
+        scope: store::tokens::Scope,
     },
+    /// list the tokens
     List,
+    /// revoke the valid token with this name
     Revoke {
+        #[arg(long)]
         name: String,
     },
 }
 
-#[derive(Debug, Clone, PartialEq)]
-pub struct Config {
-    /// `DATABASE_URL` / `--database-url`: `postgres://...` or `sqlite://FILE?mode=rwc`.
-    pub database_url: String,
-    /// `KB_LISTEN` / `--listen`: address to bind.
-    pub listen: SocketAddr,
-    /// `KB_MAX_CONNECTIONS` / `--max-connections`: database pool size.
-    pub max_connections: u32,
-    /// `KB_SEED` / `--no-seed`: load the bundled articles into an empty database.
-    pub seed: bool,
-    pub limits: Limits,
+fn scope(text: &str) -> Result<store::tokens::Scope, String> {
+    store::tokens::Scope::parse(text).ok_or_else(|| format!("a scope is read, write or admin, not `{text}`"))
 }
 
-/// What one request or client may take; each from an environment variable.
+/// What `api export` writes.
+#[derive(Debug, Clone, PartialEq, Args)]
+pub struct ExportArgs {
+    /// the folder to write into (made if missing)
+    #[arg(long, required_unless_present = "columns")]
+    pub out: Option<std::path::PathBuf>,
+    /// the valid-time day (every row when absent)
+    #[arg(long)]
+    pub as_of: Option<String>,
+    /// the record-time instant (now when absent)
+    #[arg(long)]
+    pub known_at: Option<String>,
+    /// csv or jsonl (both when absent)
+    #[arg(long = "format", value_enum)]
+    pub formats: Vec<FormatArg>,
+    /// print the exports' columns (the table docs/exports.md carries)
+    #[arg(long)]
+    pub columns: bool,
+}
+
+/// What one request or client may take.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Limits {
-    /// `KB_COST_LIMIT`, `KB_COST_MODE` (enforce or measure).
-    pub cost: CostPolicy,
-    /// `KB_REQUEST_TIMEOUT_MS`: wall-clock time one GraphQL request may take.
+    pub cost: crate::protect::CostPolicy,
     pub request_timeout: Duration,
-    /// `KB_STATEMENT_TIMEOUT_MS`: time one SQL statement may take (PostgreSQL).
     pub statement_timeout: Duration,
-    /// `KB_DB_WAIT_MS`: how long a query waits for a pool connection before
-    /// the request is told the database is unavailable.
+    /// How long a query waits for a pool connection before the request is
+    /// told the database is unavailable.
     pub acquire_timeout: Duration,
-    /// `KB_REQUEST_CONNECTIONS`: pool connections one request may hold at once.
     pub request_connections: usize,
-    /// `KB_MAX_RESPONSE_BYTES`: largest response body.
     pub max_response_bytes: usize,
-    /// `KB_MAX_BODY_BYTES`: largest request body.
     pub max_body_bytes: usize,
-    /// `KB_HEADER_TIMEOUT_MS`: time a client has to send a request's head,
-    /// and to start the next one on a kept-alive connection.
     pub header_timeout: Duration,
-    /// `KB_BODY_TIMEOUT_MS`: time a client has to send a request's body.
     pub body_timeout: Duration,
-    /// `KB_MAX_CLIENTS`: open client connections; more wait to be accepted.
     pub max_clients: usize,
-    /// `KB_SHUTDOWN_GRACE_MS`: time in-flight requests get to finish on shutdown.
     pub shutdown_grace: Duration,
-    /// `KB_CORS_ORIGINS`: comma-separated origins allowed to call the API
-    /// from a browser (none by default; `*` for any).
     pub cors_origins: Vec<String>,
-    /// `KB_MAX_EXPORTS`: exports streaming at once; more are told to retry.
     pub max_exports: usize,
 }
 
 impl Default for Limits {
     fn default() -> Self {
+        let ms = Duration::from_millis;
         Limits {
-            cost: CostPolicy::default(),
-            request_timeout: Duration::from_secs(10),
-            statement_timeout: Duration::from_secs(5),
-            acquire_timeout: Duration::from_secs(2),
+            cost: crate::protect::CostPolicy::default(),
+            request_timeout: ms(10_000),
+            statement_timeout: ms(5_000),
+            acquire_timeout: ms(2_000),
             request_connections: 4,
             max_response_bytes: 8 * 1024 * 1024,
             max_body_bytes: 1024 * 1024,
-            header_timeout: Duration::from_secs(10),
-            body_timeout: Duration::from_secs(10),
+            header_timeout: ms(10_000),
+            body_timeout: ms(10_000),
             max_clients: 1024,
-            shutdown_grace: Duration::from_secs(10),
+            shutdown_grace: ms(10_000),
             cors_origins: Vec::new(),
             max_exports: 2,
         }
     }
 }
 
-impl Limits {
-    /// Reads every limit from the environment; an unset one keeps its default.
-    pub fn from_env(env: &impl Fn(&str) -> Option<String>) -> Result<Limits, String> {
-        let mut l = Limits::default();
-        let number = |name: &str, min: u64, max: u64| -> Result<Option<u64>, String> {
-            match env(name) {
-                None => Ok(None),
-                Some(text) => text
-                    .trim()
-                    .parse::<u64>()
-                    .ok()
-                    .filter(|n| (min..=max).contains(n))
-                    .map(Some)
-                    .ok_or_else(|| format!("{name} must be a whole number from {min} to {max}, not `{text}`")),
-            }
+impl From<LimitArgs> for Limits {
+    fn from(a: LimitArgs) -> Limits {
+        let ms = Duration::from_millis;
+        let mode = match a.cost_mode {
+            CostModeArg::Enforce => crate::protect::CostMode::Enforce,
+            CostModeArg::Measure => crate::protect::CostMode::Measure,
         };
-        let millis = |name: &str| -> Result<Option<Duration>, String> {
-            Ok(number(name, 1, 3_600_000)?.map(Duration::from_millis))
-        };
-        if let Some(n) = number("KB_COST_LIMIT", 1, u64::MAX / 2)? {
-            l.cost.limit = n;
+        Limits {
+            cost: crate::protect::CostPolicy { limit: a.cost_limit, mode },
+            request_timeout: ms(a.request_timeout_ms),
+            statement_timeout: ms(a.statement_timeout_ms),
+            acquire_timeout: ms(a.db_wait_ms),
+            request_connections: a.request_connections as usize,
+            max_response_bytes: a.max_response_bytes as usize,
+            max_body_bytes: a.max_body_bytes as usize,
+            header_timeout: ms(a.header_timeout_ms),
+            body_timeout: ms(a.body_timeout_ms),
+            max_clients: a.max_clients as usize,
+            shutdown_grace: ms(a.shutdown_grace_ms),
+            cors_origins: a.cors_origins.into_iter().map(|o| o.trim().to_owned()).filter(|o| !o.is_empty()).collect(),
+            max_exports: a.max_exports as usize,
         }
-        l.cost.mode = match env("KB_COST_MODE").as_deref() {
-            None | Some("enforce") => CostMode::Enforce,
-            Some("measure") => CostMode::Measure,
-            Some(other) => return Err(format!("KB_COST_MODE must be enforce or measure, not `{other}`")),
-        };
-        if let Some(d) = millis("KB_REQUEST_TIMEOUT_MS")? {
-            l.request_timeout = d;
-        }
-        if let Some(d) = millis("KB_STATEMENT_TIMEOUT_MS")? {
-            l.statement_timeout = d;
-        }
-        if let Some(d) = millis("KB_DB_WAIT_MS")? {
-            l.acquire_timeout = d;
-        }
-        if let Some(n) = number("KB_REQUEST_CONNECTIONS", 1, 1000)? {
-            l.request_connections = n as usize;
-        }
-        if let Some(n) = number("KB_MAX_RESPONSE_BYTES", 1024, 1 << 34)? {
-            l.max_response_bytes = n as usize;
-        }
-        if let Some(n) = number("KB_MAX_BODY_BYTES", 1024, 1 << 30)? {
-            l.max_body_bytes = n as usize;
-        }
-        if let Some(d) = millis("KB_HEADER_TIMEOUT_MS")? {
-            l.header_timeout = d;
-        }
-        if let Some(d) = millis("KB_BODY_TIMEOUT_MS")? {
-            l.body_timeout = d;
-        }
-        if let Some(n) = number("KB_MAX_CLIENTS", 1, 1_000_000)? {
-            l.max_clients = n as usize;
-        }
-        if let Some(d) = millis("KB_SHUTDOWN_GRACE_MS")? {
-            l.shutdown_grace = d;
-        }
-        if let Some(n) = number("KB_MAX_EXPORTS", 1, 64)? {
-            l.max_exports = n as usize;
-        }
-        if let Some(origins) = env("KB_CORS_ORIGINS") {
-            l.cors_origins = origins.split(',').map(|o| o.trim().to_owned()).filter(|o| !o.is_empty()).collect();
-        }
-        Ok(l)
     }
 }
 
-pub const USAGE: &str = "usage: api [--database-url URL] [--listen ADDR] [--max-connections N] [--no-seed]
-       api schema      print the GraphQL schema (SDL)
-       api [--database-url URL] token create --name NAME --scope read|write|admin
-       api [--database-url URL] token list
-       api [--database-url URL] token revoke --name NAME
-       api [--database-url URL] export --out DIR [--as-of DAY] [--known-at INSTANT] [--format csv|jsonl]
-       api export --columns   print the exports' columns
-
-environment: DATABASE_URL (default an SQLite file kb.sqlite), KB_LISTEN (default 127.0.0.1:8000),
-             KB_MAX_CONNECTIONS (default 16), KB_SEED (default true), RUST_LOG (default info)";
-
-impl Command {
-    /// Reads flags and the environment (through `env`, so tests need not touch the process's).
-    pub fn parse(
-        args: impl IntoIterator<Item = String>,
-        env: impl Fn(&str) -> Option<String>,
-    ) -> Result<Command, String> {
-        let mut database_url = env("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
-        let mut listen = env("KB_LISTEN").unwrap_or_else(|| DEFAULT_LISTEN.to_owned());
-        let mut max_connections = env("KB_MAX_CONNECTIONS").unwrap_or_else(|| "16".to_owned());
-        let mut seed = match env("KB_SEED").as_deref() {
-            None | Some("1") | Some("true") => true,
-            Some("0") | Some("false") => false,
-            Some(other) => return Err(format!("KB_SEED must be true or false, not `{other}`")),
-        };
-        let mut args = args.into_iter();
-        while let Some(arg) = args.next() {
-            let mut value = |name: &str| args.next().ok_or_else(|| format!("{name} needs a value"));
-            match arg.as_str() {
-                "schema" => return Ok(Command::PrintSchema),
-                "token" => {
-                    let action = TokenAction::parse(args.by_ref())?;
-                    return Ok(Command::Token { database_url, action });
-                }
-                "export" => return ExportRequest::parse(args.by_ref(), database_url),
-                "-h" | "--help" => return Ok(Command::Help),
-                "--database-url" => database_url = value("--database-url")?,
-                "--listen" => listen = value("--listen")?,
-                "--max-connections" => max_connections = value("--max-connections")?,
-                "--no-seed" => seed = false,
-                other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
-            }
-        }
-        let listen =
-            listen.parse().map_err(|_| format!("listen address `{listen}` is not HOST:PORT (like 127.0.0.1:8000)"))?;
-        let max_connections: u32 = max_connections
-            .parse()
-            .ok()
-            .filter(|n| (1..=1000).contains(n))
-            .ok_or_else(|| format!("max connections `{max_connections}` must be a number from 1 to 1000"))?;
-        if !(database_url.starts_with("postgres://")
-            || database_url.starts_with("postgresql://")
-            || database_url.starts_with("sqlite:"))
-        {
-            return Err(format!("database URL must start with postgres:// or sqlite:, not `{database_url}`"));
-        }
-        let limits = Limits::from_env(&env)?;
-        Ok(Command::Serve(Config { database_url, listen, max_connections, seed, limits }))
-    }
+/// What serving needs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    pub database_url: String,
+    pub listen: SocketAddr,
+    pub max_connections: u32,
+    /// Load the bundled articles into an empty database.
+    pub seed: bool,
+    pub limits: Limits,
 }
 
-impl ExportRequest {
-    fn parse(mut args: impl Iterator<Item = String>, database_url: String) -> Result<Command, String> {
-        let (mut out, mut as_of, mut known_at, mut formats) = (None, None, None, Vec::new());
-        while let Some(arg) = args.next() {
-            let mut value = |name: &str| args.next().ok_or_else(|| format!("{name} needs a value"));
-            match arg.as_str() {
-                "--columns" => return Ok(Command::ExportColumns),
-                "--out" => out = Some(std::path::PathBuf::from(value("--out")?)),
-                "--as-of" => as_of = Some(value("--as-of")?),
-                "--known-at" => known_at = Some(value("--known-at")?),
-                "--format" => formats.push(match value("--format")?.as_str() {
-                    "csv" => crate::export::Format::Csv,
-                    "jsonl" => crate::export::Format::Jsonl,
-                    other => return Err(format!("--format is csv or jsonl, not `{other}`")),
-                }),
-                other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
-            }
-        }
-        let out = out.ok_or("export needs --out DIR")?;
-        if formats.is_empty() {
-            formats = vec![crate::export::Format::Csv, crate::export::Format::Jsonl];
-        }
-        Ok(Command::Export { database_url, request: ExportRequest { out, as_of, known_at, formats } })
-    }
-}
-
-impl TokenAction {
-    fn parse(mut args: impl Iterator<Item = String>) -> Result<TokenAction, String> {
-        let verb = args.next().ok_or_else(|| format!("token needs create, list or revoke\n{USAGE}"))?;
-        let (mut name, mut scope) = (None, None);
-        while let Some(arg) = args.next() {
-            match arg.as_str() {
-                "--name" => name = Some(args.next().ok_or("--name needs a value")?),
-                "--scope" => scope = Some(args.next().ok_or("--scope needs a value")?),
-                other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
-            }
-        }
-        match verb.as_str() {
-            "create" => {
-                let name = name.ok_or("token create needs --name")?;
-                let scope = scope.ok_or("token create needs --scope read, write or admin")?;
-                let scope = crate::auth::Scope::parse(&scope)
-                    .ok_or_else(|| format!("scope `{scope}` is not read, write or admin"))?;
-                Ok(TokenAction::Create { name, scope })
-            }
-            "list" => Ok(TokenAction::List),
-            "revoke" => Ok(TokenAction::Revoke { name: name.ok_or("token revoke needs --name")? }),
-            other => Err(format!("token needs create, list or revoke, not `{other}`")),
+impl Cli {
+    /// The serving configuration these flags and variables give.
+    pub fn config(&self) -> Config {
+        Config {
+            database_url: self.database_url.clone(),
+            listen: self.serve.listen,
+            max_connections: self.serve.max_connections,
+            seed: self.serve.seed && !self.serve.no_seed,
+            limits: self.serve.limits.clone().into(),
         }
     }
 }
@@ -308,82 +268,82 @@ impl TokenAction {
 mod tests {
     use super::*;
 
-    fn parse(args: &[&str], env: &[(&str, &str)]) -> Result<Command, String> {
-        let env: Vec<(String, String)> = env.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-        Command::parse(args.iter().map(|s| s.to_string()), move |k| {
-            env.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone())
-        })
+    fn parse(args: &[&str]) -> Result<Cli, clap::Error> {
+        Cli::try_parse_from(std::iter::once("api").chain(args.iter().copied()))
     }
 
     #[test]
     fn defaults_work_out_of_the_box() {
-        let Command::Serve(c) = parse(&[], &[]).unwrap() else { panic!("expected serve") };
+        let c = parse(&["--database-url", DEFAULT_DATABASE_URL]).unwrap().config();
         assert_eq!(c.database_url, DEFAULT_DATABASE_URL);
         assert_eq!(c.listen.to_string(), "127.0.0.1:8000");
         assert_eq!(c.max_connections, 16);
         assert!(c.seed);
-        assert_eq!(c.limits, Limits::default());
+        assert_eq!(c.limits, Limits::default(), "the flags' defaults are the documented ones");
+        assert_eq!(c.limits.cost.limit, crate::protect::DEFAULT_COST_LIMIT);
+        assert_eq!(c.limits.request_timeout, Duration::from_secs(10));
+        assert_eq!((c.limits.max_body_bytes, c.limits.max_exports), (1024 * 1024, 2));
     }
 
     #[test]
-    fn flags_override_environment() {
-        let Command::Serve(c) = parse(
-            &["--listen", "0.0.0.0:9000", "--no-seed"],
-            &[("KB_LISTEN", "127.0.0.1:1"), ("DATABASE_URL", "postgres://x@h/db")],
-        )
-        .unwrap() else {
-            panic!("expected serve")
-        };
-        assert_eq!(c.listen.to_string(), "0.0.0.0:9000");
+    fn flags_are_read_and_bad_values_are_explained() {
+        let c =
+            parse(&["--database-url", "postgres://x@h/db", "--listen", "0.0.0.0:9000", "--no-seed"]).unwrap().config();
+        assert_eq!((c.listen.to_string().as_str(), c.seed), ("0.0.0.0:9000", false));
         assert_eq!(c.database_url, "postgres://x@h/db");
-        assert!(!c.seed);
-    }
-
-    #[test]
-    fn bad_values_are_explained() {
-        assert!(parse(&["--listen", "nowhere"], &[]).unwrap_err().contains("HOST:PORT"));
-        assert!(parse(&["--database-url", "mysql://x"], &[]).unwrap_err().contains("postgres://"));
-        assert!(parse(&["--max-connections", "0"], &[]).unwrap_err().contains("1 to 1000"));
-        assert!(parse(&["--bogus"], &[]).unwrap_err().contains("unknown argument"));
-        assert!(parse(&[], &[("KB_REQUEST_TIMEOUT_MS", "0")]).unwrap_err().contains("KB_REQUEST_TIMEOUT_MS"));
-        assert!(parse(&[], &[("KB_COST_MODE", "lax")]).unwrap_err().contains("enforce or measure"));
-        let Command::Serve(c) =
-            parse(&[], &[("KB_COST_LIMIT", "500"), ("KB_CORS_ORIGINS", "https://a.example, https://b.example")])
-                .unwrap()
-        else {
-            panic!("expected serve")
-        };
+        let c = parse(&[
+            "--database-url",
+            "sqlite://a",
+            "--cost-limit",
+            "500",
+            "--cors-origins",
+            "https://a.example, https://b.example",
+        ])
+        .unwrap()
+        .config();
         assert_eq!(c.limits.cost.limit, 500);
         assert_eq!(c.limits.cors_origins, ["https://a.example", "https://b.example"]);
-        assert_eq!(parse(&["schema"], &[]).unwrap(), Command::PrintSchema);
-        assert_eq!(parse(&["export", "--columns"], &[]).unwrap(), Command::ExportColumns);
-        assert!(parse(&["export"], &[]).unwrap_err().contains("--out"));
-        assert!(parse(&["export", "--out", "x", "--format", "xlsx"], &[]).unwrap_err().contains("csv or jsonl"));
-        assert_eq!(
-            parse(
-                &["export", "--out", "dump", "--as-of", "2008-08-19", "--format", "csv"],
-                &[("DATABASE_URL", "sqlite://k.db")]
-            )
-            .unwrap(),
-            Command::Export {
-                database_url: "sqlite://k.db".into(),
-                request: ExportRequest {
-                    out: "dump".into(),
-                    as_of: Some("2008-08-19".into()),
-                    known_at: None,
-                    formats: vec![crate::export::Format::Csv]
-                }
-            }
+        let error = |args: &[&str]| parse(args).unwrap_err().to_string();
+        assert!(error(&["--database-url", "sqlite://a", "--listen", "nowhere"]).contains("--listen"));
+        assert!(error(&["--database-url", "mysql://x"]).contains("postgres://"));
+        assert!(error(&["--database-url", "sqlite://a", "--max-connections", "0"]).contains("1..=1000"));
+        assert!(error(&["--database-url", "sqlite://a", "--bogus"]).contains("--bogus"));
+        assert!(error(&["--database-url", "sqlite://a", "--request-timeout-ms", "0"]).contains("request-timeout-ms"));
+        assert!(error(&["--database-url", "sqlite://a", "--cost-mode", "lax"]).contains("enforce"));
+    }
+
+    #[test]
+    fn subcommands_take_their_arguments() {
+        let cli = parse(&[
+            "--database-url",
+            "sqlite://k.db",
+            "export",
+            "--out",
+            "dump",
+            "--as-of",
+            "2008-08-19",
+            "--format",
+            "csv",
+        ])
+        .unwrap();
+        let Some(Sub::Export(e)) = cli.command else { panic!("export") };
+        assert_eq!(e.out.as_deref(), Some(std::path::Path::new("dump")));
+        assert_eq!((e.as_of.as_deref(), e.formats.as_slice()), (Some("2008-08-19"), &[FormatArg::Csv][..]));
+        assert!(
+            matches!(parse(&["--database-url", "sqlite://k", "export", "--columns"]).unwrap().command, Some(Sub::Export(e)) if e.columns)
         );
-        assert!(parse(&["token", "create", "--name", "ann"], &[]).unwrap_err().contains("--scope"));
-        assert!(parse(&["token", "create", "--name", "ann", "--scope", "root"], &[]).unwrap_err().contains("root"));
-        assert_eq!(
-            parse(&["--database-url", "sqlite://x.db", "token", "create", "--name", "ann", "--scope", "write"], &[])
-                .unwrap(),
-            Command::Token {
-                database_url: "sqlite://x.db".into(),
-                action: TokenAction::Create { name: "ann".into(), scope: crate::auth::Scope::Write }
-            }
-        );
+        assert!(parse(&["--database-url", "sqlite://k", "export"]).is_err(), "export needs --out");
+        assert!(parse(&["--database-url", "sqlite://k", "token", "create", "--name", "ann"]).is_err(), "needs --scope");
+        let e = parse(&["--database-url", "sqlite://k", "token", "create", "--name", "ann", "--scope", "root"])
+            .unwrap_err();
+        assert!(e.to_string().contains("root"));
+        let cli = parse(&["--database-url", "sqlite://x.db", "token", "create", "--name", "ann", "--scope", "write"])
+            .unwrap();
+        assert_eq!(cli.database_url, "sqlite://x.db");
+        assert!(matches!(
+            cli.command,
+            Some(Sub::Token { action: TokenAction::Create { scope: store::tokens::Scope::Write, .. } })
+        ));
+        assert!(matches!(parse(&["--database-url", "sqlite://k", "schema"]).unwrap().command, Some(Sub::Schema)));
     }
 }

@@ -5,6 +5,7 @@
 //! the given listener until `shutdown` completes. Tests start it on port 0.
 
 pub mod auth;
+pub mod commands;
 pub mod config;
 pub mod documents;
 pub mod error;

@@ -41,7 +41,7 @@ pub type AppSchema = Schema<Query, Mutation, Subscription>;
 
 use crate::protect::cost::CostModel;
 use crate::protect::CostLimit;
-pub use crate::protect::CostMode;
+pub use crate::protect::{CostMode, CostPolicy, DEFAULT_COST_LIMIT};
 
 pub use crate::protect::cost::MAX_DEPTH;
 /// Longest search text, after folding, in characters.
@@ -50,24 +50,6 @@ pub const MAX_SEARCH: usize = 200;
 pub const MAX_TIMELINE_ENTITIES: usize = 20;
 /// Longest `path` search.
 pub const MAX_PATH_DEPTH: i32 = 6;
-
-/// What a request may cost, and whether a costlier one is refused.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct CostPolicy {
-    pub limit: u64,
-    pub mode: CostMode,
-}
-
-impl Default for CostPolicy {
-    fn default() -> Self {
-        CostPolicy { limit: DEFAULT_COST_LIMIT, mode: CostMode::Enforce }
-    }
-}
-
-/// The default cost limit: every README example and GraphiQL's
-/// introspection pass; a page of 100 relations with their ends, history and
-/// citations passes; pages of 100 nested three deep do not.
-pub const DEFAULT_COST_LIMIT: u64 = 200_000;
 
 fn builder() -> async_graphql::SchemaBuilder<Query, Mutation, Subscription> {
     Schema::build(Query, Mutation, Subscription)

@@ -36,6 +36,7 @@ use store::feed::ChangeFeed;
 use store::Store;
 use tokio::net::TcpListener;
 use tokio::sync::{watch, Semaphore};
+use tower_http::request_id::{MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
 
 /// What every handler shares.
 #[derive(Clone)]
@@ -49,7 +50,7 @@ pub(crate) struct AppState {
     pub feed: ChangeFeed,
     pub limits: Arc<Limits>,
     pub metrics: Metrics,
-    ids: Arc<RequestIds>,
+    ids: RequestIds,
     pub documents: Arc<Documents>,
     /// Turns true when the server begins to shut down.
     pub closing: watch::Receiver<bool>,
@@ -57,22 +58,40 @@ pub(crate) struct AppState {
     pub exports: Arc<Semaphore>,
 }
 
-/// Request IDs: a random prefix per server and a counter.
+/// Request IDs for requests that bring none fit to keep: a random prefix
+/// per server and a counter.
+#[derive(Clone)]
 struct RequestIds {
-    prefix: String,
-    next: AtomicU64,
+    prefix: Arc<str>,
+    next: Arc<AtomicU64>,
 }
 
 impl RequestIds {
     fn new() -> RequestIds {
         let mut bytes = [0u8; 4];
         let _ = getrandom::fill(&mut bytes);
-        RequestIds { prefix: bytes.iter().map(|b| format!("{b:02x}")).collect(), next: AtomicU64::new(1) }
+        let prefix: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        RequestIds { prefix: prefix.into(), next: Arc::new(AtomicU64::new(1)) }
     }
+}
 
-    fn next(&self) -> String {
-        format!("{}-{}", self.prefix, self.next.fetch_add(1, Ordering::Relaxed))
+impl MakeRequestId for RequestIds {
+    fn make_request_id<B>(&mut self, _: &axum::http::Request<B>) -> Option<RequestId> {
+        let id = format!("{}-{}", self.prefix, self.next.fetch_add(1, Ordering::Relaxed));
+        HeaderValue::from_str(&id).ok().map(RequestId::new)
     }
+}
+
+/// A client's own request ID is kept when it is short and plain (letters,
+/// digits, `-`, `_`, at most 64); any other is dropped, and a new one made.
+async fn drop_unfit_request_id(mut request: axum::extract::Request, next: Next) -> axum::response::Response {
+    let fit = request.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).is_some_and(|v| {
+        !v.is_empty() && v.len() <= 64 && v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    });
+    if !fit {
+        request.headers_mut().remove(REQUEST_ID);
+    }
+    next.run(request).await
 }
 
 pub(crate) const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
@@ -101,7 +120,10 @@ fn router(state: AppState) -> Router {
         .layer(tower_http::trace::TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
             let id = req.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-").to_owned();
             tracing::info_span!("request", request_id = %id, method = %req.method(), path = %req.uri().path())
-        }));
+        }))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(state.ids.clone()))
+        .layer(axum::middleware::from_fn(drop_unfit_request_id));
     if let Some(cors) = cors(&limits.cors_origins) {
         app = app.layer(cors);
     }
@@ -143,30 +165,17 @@ fn route(path: &str) -> &'static str {
     }
 }
 
-/// Around every request: its ID (the client's, if it is short and plain,
-/// else a new one) in the request, the log span and the response; security
-/// headers; `Vary` where the answer depends on `Accept`; and its metrics.
+/// Around every request: security headers, `Vary` where the answer depends
+/// on `Accept`, and its metrics.
 async fn around(
     State(state): State<AppState>,
-    mut request: axum::extract::Request,
+    request: axum::extract::Request,
     next: Next,
 ) -> axum::response::Response {
-    let given = request
-        .headers()
-        .get(REQUEST_ID)
-        .and_then(|v| v.to_str().ok())
-        .filter(|v| {
-            !v.is_empty() && v.len() <= 64 && v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-        })
-        .map(str::to_owned);
-    let id = given.unwrap_or_else(|| state.ids.next());
-    let value = HeaderValue::from_str(&id).unwrap_or_else(|_| HeaderValue::from_static("-"));
-    request.headers_mut().insert(REQUEST_ID, value.clone());
     let route = route(request.uri().path());
     let started = Instant::now();
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
-    headers.insert(REQUEST_ID, value);
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     if route == "/graphql" {
         headers.append(header::VARY, HeaderValue::from_static("accept"));
@@ -199,7 +208,7 @@ pub async fn serve_with(
         feed,
         limits: Arc::new(limits.clone()),
         metrics: Metrics::new(),
-        ids: Arc::new(RequestIds::new()),
+        ids: RequestIds::new(),
         documents: Arc::new(Documents::default()),
         closing: closing.clone(),
         exports: Arc::new(Semaphore::new(limits.max_exports)),

@@ -27,6 +27,24 @@ pub enum CostMode {
     Measure,
 }
 
+/// What a request may cost, and whether a costlier one is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CostPolicy {
+    pub limit: u64,
+    pub mode: CostMode,
+}
+
+impl Default for CostPolicy {
+    fn default() -> Self {
+        CostPolicy { limit: DEFAULT_COST_LIMIT, mode: CostMode::Enforce }
+    }
+}
+
+/// The default cost limit: every README example and GraphiQL's
+/// introspection pass; a page of 100 relations with their ends, history and
+/// citations passes; pages of 100 nested three deep do not.
+pub const DEFAULT_COST_LIMIT: u64 = 200_000;
+
 /// The cost limit of a schema.
 #[derive(Clone)]
 pub struct CostLimit {
