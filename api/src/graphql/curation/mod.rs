@@ -7,15 +7,12 @@
 //! the same version cycle. A change may name the revision it was based on;
 //! if another write came first, the answer is `CONFLICT`.
 
-use super::article::Article;
 use super::common::{store_of, Revision};
-use super::entity::EntityKind;
 use super::ids::{decode, decode_revision, fact_kind};
 use super::relation::RelationStatus;
 use crate::auth::{self, Credentials, Scope};
 use crate::error::{AppError, AppResult};
-use async_graphql::futures_util::Stream;
-use async_graphql::{Context, ErrorExtensions, InputObject, Object, SimpleObject, Subscription, ID};
+use async_graphql::{Context, Object, ID};
 use domain::{FactKind, FuzzyDate};
 use entity::{article, revision};
 use seed::bundle::{
@@ -24,156 +21,15 @@ use seed::bundle::{
 use store::facts::PeriodFact;
 use store::feed::ChangeFeed;
 use store::{Edit, LoadReport};
-use tokio::sync::broadcast::error::RecvError;
+
+mod inputs;
+mod subscription;
+
+pub use inputs::*;
+pub use subscription::Subscription;
 
 /// Most entities a subscription may follow.
-const MAX_FOLLOWED: usize = 100;
-
-/// Something a load did that a curator should look at; nothing was refused.
-#[derive(SimpleObject)]
-pub struct IngestWarning {
-    /// where in the bundle, e.g. relations[3]
-    pub place: String,
-    pub message: String,
-}
-
-/// What ingesting one article's bundle did.
-pub struct IngestResult {
-    article: article::Model,
-    report: LoadReport,
-    dry_run: bool,
-    revisions: Vec<revision::Model>,
-}
-
-#[Object]
-impl IngestResult {
-    async fn article(&self) -> Article {
-        Article(self.article.clone())
-    }
-    async fn created(&self) -> usize {
-        self.report.created
-    }
-    async fn updated(&self) -> usize {
-        self.report.updated
-    }
-    async fn retracted(&self) -> usize {
-        self.report.retracted
-    }
-    async fn unchanged(&self) -> usize {
-        self.report.unchanged
-    }
-    /// true when nothing was written (dryRun)
-    async fn dry_run(&self) -> bool {
-        self.dry_run
-    }
-    /// the revisions written, oldest first; none on a dry run (one per fact the bundle changed: never more than its facts)
-    #[graphql(directive = crate::protect::directives::listSize::apply(Some(100), None, None, None))]
-    async fn revisions(&self) -> Vec<Revision> {
-        self.revisions.iter().cloned().map(Revision).collect()
-    }
-    /// possible duplicates and other things to look at; nothing was refused for them
-    #[graphql(directive = crate::protect::directives::listSize::apply(Some(100), None, None, None))]
-    async fn warnings(&self) -> Vec<IngestWarning> {
-        self.report
-            .warnings
-            .iter()
-            .map(|w| IngestWarning { place: w.place.clone(), message: w.message.clone() })
-            .collect()
-    }
-}
-
-#[derive(SimpleObject)]
-pub struct RetractResult {
-    pub revision: Revision,
-}
-
-/// What a curator's change did.
-#[derive(SimpleObject)]
-pub struct ChangeResult {
-    /// the revisions written, oldest first (none when the change was already recorded)
-    #[graphql(directive = crate::protect::directives::listSize::apply(Some(10), None, None, None))]
-    pub revisions: Vec<Revision>,
-}
-
-#[derive(InputObject)]
-pub struct ExternalIdInput {
-    pub scheme: String,
-    pub value: String,
-    pub url: Option<String>,
-}
-
-/// An article's part of an entity. kind, category and name come together; leave all three out to add names, identifiers or a description to an entity another article defines.
-#[derive(InputObject)]
-pub struct EntityInput {
-    pub slug: String,
-    pub kind: Option<EntityKind>,
-    pub category: Option<String>,
-    pub name: Option<String>,
-    #[graphql(default)]
-    pub aliases: Vec<String>,
-    pub description: Option<String>,
-    #[graphql(default)]
-    pub external_ids: Vec<ExternalIdInput>,
-}
-
-/// An article's part of a relation (its status periods are changed with recordStatusChange).
-#[derive(InputObject)]
-pub struct RelationInput {
-    pub key: String,
-    #[graphql(name = "type")]
-    pub rel_type: String,
-    pub label: String,
-    pub source: String,
-    pub target: String,
-    pub symmetric: Option<bool>,
-    pub body: Option<String>,
-}
-
-#[derive(InputObject)]
-pub struct ParticipantInput {
-    pub entity: String,
-    pub role: String,
-}
-
-#[derive(InputObject)]
-pub struct QuantityInput {
-    pub what: String,
-    pub value: f64,
-    pub unit: Option<String>,
-    #[graphql(default)]
-    pub approximate: bool,
-}
-
-/// An article's part of an event; date is EDTF (2008-08, 2008-08-16/2008-08-17).
-#[derive(InputObject)]
-pub struct EventInput {
-    pub key: String,
-    #[graphql(name = "type")]
-    pub event_type: String,
-    pub cameo: Option<String>,
-    pub title: String,
-    pub summary: Option<String>,
-    pub date: String,
-    pub location: Option<String>,
-    #[graphql(default)]
-    pub participants: Vec<ParticipantInput>,
-    #[graphql(default)]
-    pub quantities: Vec<QuantityInput>,
-}
-
-/// An article's part of a statement; date is EDTF.
-#[derive(InputObject)]
-pub struct StatementInput {
-    pub key: String,
-    pub speaker: String,
-    pub date: String,
-    pub quote: Option<String>,
-    pub summary: String,
-    #[graphql(default)]
-    pub about: Vec<String>,
-    #[graphql(default)]
-    pub quantities: Vec<QuantityInput>,
-}
+pub(crate) const MAX_FOLLOWED: usize = 100;
 
 fn quantities(input: Vec<QuantityInput>) -> Vec<QuantitySpec> {
     input
@@ -349,7 +205,7 @@ impl Mutation {
                 .collect(),
             cite: Some(cite),
         };
-        let valid = bundle::validate_entries(vec![spec], vec![], vec![], vec![])
+        let valid = bundle::validate_entries(&[spec], &[], &[], &[])
             .map_err(store::Error::Invalid)
             .map_err(AppError::from)?;
         let fact = match (valid.entities.into_iter().next(), valid.mentions.is_empty()) {
@@ -386,7 +242,7 @@ impl Mutation {
             cite: Some(cite),
             periods: Vec::new(),
         };
-        let valid = bundle::validate_entries(vec![], vec![spec], vec![], vec![])
+        let valid = bundle::validate_entries(&[], &[spec], &[], &[])
             .map_err(store::Error::Invalid)
             .map_err(AppError::from)?;
         let fact = single(valid.relations)?.relation;
@@ -420,7 +276,7 @@ impl Mutation {
                 .collect(),
             quantities: quantities(input.quantities),
         };
-        let valid = bundle::validate_entries(vec![], vec![], vec![spec], vec![])
+        let valid = bundle::validate_entries(&[], &[], &[spec], &[])
             .map_err(store::Error::Invalid)
             .map_err(AppError::from)?;
         Ok(edit(ctx, Edit::Event { article, fact: single(valid.events)? }, expected_revision).await?)
@@ -447,7 +303,7 @@ impl Mutation {
             quantities: quantities(input.quantities),
             cite: Some(cite),
         };
-        let valid = bundle::validate_entries(vec![], vec![], vec![], vec![spec])
+        let valid = bundle::validate_entries(&[], &[], &[], &[spec])
             .map_err(store::Error::Invalid)
             .map_err(AppError::from)?;
         Ok(edit(ctx, Edit::Statement { article, fact: single(valid.statements)? }, expected_revision).await?)
@@ -473,48 +329,3 @@ impl Mutation {
     }
 }
 
-pub struct Subscription;
-
-#[Subscription]
-impl Subscription {
-    /// each revision as it commits (graphql-transport-ws on /graphql); with entities, only those touching any of them
-    async fn changes(
-        &self,
-        ctx: &Context<'_>,
-        entities: Option<Vec<String>>,
-    ) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<Revision>>> {
-        if let Some(e) = entities.as_ref().filter(|e| e.len() > MAX_FOLLOWED) {
-            return Err(AppError::too_large("entities", "slugs", e.len(), MAX_FOLLOWED).into());
-        }
-        if let Some(slugs) = &entities {
-            super::known_slugs(ctx, "entities", slugs).await?;
-        }
-        let feed = ctx
-            .data_opt::<ChangeFeed>()
-            .ok_or_else(|| AppError::Internal("no change feed on this connection".into()))?;
-        let receiver = feed.subscribe();
-        Ok(async_graphql::futures_util::stream::unfold((receiver, entities), |(mut receiver, entities)| async move {
-            loop {
-                match receiver.recv().await {
-                    Ok(change) => {
-                        let wanted = entities.as_ref().is_none_or(|e| change.touches.iter().any(|t| e.contains(t)));
-                        if wanted {
-                            return Some((Ok(Revision(change.revision.clone())), (receiver, entities)));
-                        }
-                    }
-                    Err(RecvError::Lagged(missed)) => {
-                        let error = async_graphql::Error::new(format!(
-                            "this subscription fell behind and missed {missed} changes; read the revisions since the last one received"
-                        ))
-                        .extend_with(|_, ext| {
-                            ext.set("code", "SUBSCRIBER_LAGGED");
-                            ext.set("missed", missed);
-                        });
-                        return Some((Err(error), (receiver, entities)));
-                    }
-                    Err(RecvError::Closed) => return None,
-                }
-            }
-        }))
-    }
-}
