@@ -48,11 +48,10 @@ fn nested() -> impl Strategy<Value = String> {
         Just(("... on Region { partOf { ", " } }")),
     ];
     let inner = prop_oneof![Just("\"nato\""), Just("1"), Just("$v"), Just("__typename"), Just("\"[[[\""), Just("null")];
-    (openers, inner, depth(), any::<bool>())
-        .prop_map(|((open, close), inner, n, closed)| {
-            let tail = if closed { close.repeat(n) } else { close.repeat(n / 2) };
-            format!("{}{inner}{tail}", open.repeat(n))
-        })
+    (openers, inner, depth(), any::<bool>()).prop_map(|((open, close), inner, n, closed)| {
+        let tail = if closed { close.repeat(n) } else { close.repeat(n / 2) };
+        format!("{}{inner}{tail}", open.repeat(n))
+    })
 }
 
 /// A document: an ordinary query with something nested in an argument or a
@@ -134,8 +133,11 @@ fn well_formed(body: &str) -> bool {
         other => vec![other.clone()],
     };
     answers.iter().all(|a| {
-        a.get("data").is_some() && a["errors"].as_array().is_none_or(|e| e.iter().all(|e| e["extensions"]["code"].is_string()))
-            || a["errors"].as_array().is_some_and(|e| !e.is_empty() && e.iter().all(|e| e["extensions"]["code"].is_string()))
+        a.get("data").is_some()
+            && a["errors"].as_array().is_none_or(|e| e.iter().all(|e| e["extensions"]["code"].is_string()))
+            || a["errors"]
+                .as_array()
+                .is_some_and(|e| !e.is_empty() && e.iter().all(|e| e["extensions"]["code"].is_string()))
     })
 }
 
@@ -149,7 +151,9 @@ async fn send(addr: std::net::SocketAddr, input: &Input) -> Result<(), String> {
             );
             match http(addr, &head, body.as_bytes()).await {
                 Some((status, body)) if status == 413 || well_formed(&body) => Ok(()),
-                Some((status, body)) => Err(format!("status {status}, not a GraphQL answer: {}", &body[..body.len().min(300)])),
+                Some((status, body)) => {
+                    Err(format!("status {status}, not a GraphQL answer: {}", &body[..body.len().min(300)]))
+                }
                 None => Err("no answer".into()),
             }
         }
@@ -158,7 +162,9 @@ async fn send(addr: std::net::SocketAddr, input: &Input) -> Result<(), String> {
             match http(addr, &head, b"").await {
                 // A URL too long for the HTTP layer is refused there.
                 Some((status, body)) if well_formed(&body) || (status >= 400 && query.len() > 16 * 1024) => Ok(()),
-                Some((status, body)) => Err(format!("status {status}, not a GraphQL answer: {}", &body[..body.len().min(300)])),
+                Some((status, body)) => {
+                    Err(format!("status {status}, not a GraphQL answer: {}", &body[..body.len().min(300)]))
+                }
                 None => Err("no answer".into()),
             }
         }
@@ -179,7 +185,9 @@ async fn send(addr: std::net::SocketAddr, input: &Input) -> Result<(), String> {
                     if let Message::Text(text) = frame {
                         let value: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
                         if value["type"] == "error" {
-                            let coded = value["payload"].as_array().is_some_and(|e| e.iter().all(|e| e["extensions"]["code"].is_string()));
+                            let coded = value["payload"]
+                                .as_array()
+                                .is_some_and(|e| e.iter().all(|e| e["extensions"]["code"].is_string()));
                             assert!(coded, "an error message without codes: {text}");
                         }
                     }
