@@ -132,7 +132,7 @@ END_RSS=$(rss)
 
 report="$OUT/soak-$(date -u +%Y%m%dT%H%M%SZ).md"
 {
-  echo "## Soak: $(date -u +%Y-%m-%d), commit $(git -C "$ROOT" rev-parse --short HEAD), ${SOAK} s"
+  echo "## Soak: $(date -u +%Y-%m-%d), commit $(git -C "$ROOT" rev-parse --short HEAD), ${SOAK} s, server $API"
   echo
   echo "| run | requests | rate (req/s) | p50 ms | p99 ms | non-200 | GraphQL errors | socket errors |"
   echo "|---|---|---|---|---|---|---|---|"
