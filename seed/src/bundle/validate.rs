@@ -3,8 +3,8 @@
 //! article of their own.
 
 use super::{
-    ArticleSpec, Bundle, EntitySpec, EventSpec, QuantitySpec, RelationSpec,
-    StatementSpec, ValidBundle, LONG_TEXT, MAX_FACTS, MAX_ITEMS, SHORT_TEXT,
+    ArticleSpec, Bundle, EntitySpec, EventSpec, QuantitySpec, RelationSpec, StatementSpec, ValidBundle, LONG_TEXT,
+    MAX_FACTS, MAX_ITEMS, SHORT_TEXT,
 };
 use chrono::{DateTime, Utc};
 use domain::edtf::FuzzyDate;

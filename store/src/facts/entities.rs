@@ -3,9 +3,7 @@
 use super::{children, corrupt, union, Fact, Merge};
 use domain::text::fold;
 use domain::EntityKind;
-use entity::{
-    alias, entity as ent, external_id, Versioned,
-};
+use entity::{alias, entity as ent, external_id};
 use sea_orm::{ActiveValue::Set, ConnectionTrait, DbErr, EntityTrait};
 use serde::{Deserialize, Serialize};
 

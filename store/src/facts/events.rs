@@ -2,10 +2,7 @@
 
 use super::{children, stored_date, union, Fact, Merge};
 use domain::edtf::FuzzyDate;
-use entity::{
-    event, participant, quantity, statement, statement_about,
-    statement_quantity, Versioned,
-};
+use entity::{event, participant, quantity, statement, statement_about, statement_quantity};
 use sea_orm::{ActiveValue::Set, ConnectionTrait, DbErr, EntityTrait};
 use serde::{Deserialize, Serialize};
 

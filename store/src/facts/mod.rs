@@ -9,9 +9,7 @@
 
 use chrono::{DateTime, Utc};
 use domain::edtf::FuzzyDate;
-use entity::{
-    article, Owned, Versioned,
-};
+use entity::{article, Owned, Versioned};
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
 use serde::{de::DeserializeOwned, Serialize};
 

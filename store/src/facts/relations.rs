@@ -4,9 +4,7 @@ use super::{corrupt, stored_date, Fact, Merge};
 use domain::edtf::FuzzyDate;
 use domain::period::Bounds;
 use domain::Status;
-use entity::{
-    relation, status_period,
-};
+use entity::{relation, status_period};
 use sea_orm::{ActiveValue::Set, ConnectionTrait, DbErr, EntityTrait};
 use serde::{Deserialize, Serialize};
 

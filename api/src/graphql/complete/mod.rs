@@ -22,8 +22,8 @@
 //! times.
 
 use async_graphql::parser::types::{
-    BaseType, DocumentOperations, ExecutableDocument, Field, OperationType, Selection,
-    SelectionSet, ServiceDocument, Type, TypeKind, TypeSystemDefinition,
+    BaseType, DocumentOperations, ExecutableDocument, Field, OperationType, Selection, SelectionSet, ServiceDocument,
+    Type, TypeKind, TypeSystemDefinition,
 };
 use async_graphql::{Name, Pos, Positioned, Response, Value, Variables};
 use std::collections::{HashMap, HashSet};
@@ -297,4 +297,3 @@ fn hidden_typename(pos: Pos) -> Positioned<Selection> {
     };
     Positioned::new(Selection::Field(Positioned::new(field, pos)), pos)
 }
-

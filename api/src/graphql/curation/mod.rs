@@ -205,9 +205,8 @@ impl Mutation {
                 .collect(),
             cite: Some(cite),
         };
-        let valid = bundle::validate_entries(&[spec], &[], &[], &[])
-            .map_err(store::Error::Invalid)
-            .map_err(AppError::from)?;
+        let valid =
+            bundle::validate_entries(&[spec], &[], &[], &[]).map_err(store::Error::Invalid).map_err(AppError::from)?;
         let fact = match (valid.entities.into_iter().next(), valid.mentions.is_empty()) {
             (Some(fact), true) => fact,
             _ => {
@@ -242,9 +241,8 @@ impl Mutation {
             cite: Some(cite),
             periods: Vec::new(),
         };
-        let valid = bundle::validate_entries(&[], &[spec], &[], &[])
-            .map_err(store::Error::Invalid)
-            .map_err(AppError::from)?;
+        let valid =
+            bundle::validate_entries(&[], &[spec], &[], &[]).map_err(store::Error::Invalid).map_err(AppError::from)?;
         let fact = single(valid.relations)?.relation;
         Ok(edit(ctx, Edit::Relation { article, fact }, expected_revision).await?)
     }
@@ -276,9 +274,8 @@ impl Mutation {
                 .collect(),
             quantities: quantities(input.quantities),
         };
-        let valid = bundle::validate_entries(&[], &[], &[spec], &[])
-            .map_err(store::Error::Invalid)
-            .map_err(AppError::from)?;
+        let valid =
+            bundle::validate_entries(&[], &[], &[spec], &[]).map_err(store::Error::Invalid).map_err(AppError::from)?;
         Ok(edit(ctx, Edit::Event { article, fact: single(valid.events)? }, expected_revision).await?)
     }
 
@@ -303,9 +300,8 @@ impl Mutation {
             quantities: quantities(input.quantities),
             cite: Some(cite),
         };
-        let valid = bundle::validate_entries(&[], &[], &[], &[spec])
-            .map_err(store::Error::Invalid)
-            .map_err(AppError::from)?;
+        let valid =
+            bundle::validate_entries(&[], &[], &[], &[spec]).map_err(store::Error::Invalid).map_err(AppError::from)?;
         Ok(edit(ctx, Edit::Statement { article, fact: single(valid.statements)? }, expected_revision).await?)
     }
 
@@ -328,4 +324,3 @@ impl Mutation {
         Ok(edit(ctx, Edit::Cite { article, kind, key, quote }, expected_revision).await?)
     }
 }
-
