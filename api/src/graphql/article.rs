@@ -1,6 +1,6 @@
 //! Articles, the sources every fact cites.
 
-use super::common::{connection, decode_cursor, encode_cursor, parse_cursor_number, store_of, PageSize};
+use super::common::{connection, store_of, PageSize};
 use super::ids::{encode, IdKind};
 use super::scalars::DateTime;
 use crate::error::AppResult;
@@ -47,19 +47,7 @@ pub async fn list_articles(
     after: Option<String>,
 ) -> AppResult<ArticleConnection> {
     let size = PageSize::new(first)?;
-    let cursor = match &after {
-        Some(a) => {
-            let mut parts = decode_cursor(a, "art", 2)?;
-            let key = parts.pop().unwrap_or_default();
-            Some((parse_cursor_number::<i64>(a, &parts[0])?, key))
-        }
-        None => None,
-    };
-    let page = store_of(ctx).article_page(size.0, cursor.as_ref()).await?;
-    Ok(ArticleConnection::new(
-        page,
-        |a| encode_cursor(&["art", &a.published_at.to_string(), &a.key]),
-        after.is_some(),
-        (),
-    ))
+    let position = super::common::after_position::<article::Model>(&after, 2)?;
+    let page = store_of(ctx).article_page(size.0, position.as_ref()).await?;
+    Ok(ArticleConnection::new(page, after.is_some(), ()))
 }

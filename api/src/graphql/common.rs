@@ -123,6 +123,73 @@ pub fn parse_cursor_number<T: std::str::FromStr>(after: &str, text: &str) -> App
     text.parse().map_err(|_| AppError::bad_input(format!("after: `{}` is not a cursor from this list", shown(after))))
 }
 
+/// How the rows of a list are ordered and found again: each row's keyset
+/// position, written into an opaque cursor under the list's tag. Every
+/// connection pages this one way, so a cursor from one list is refused by
+/// another.
+pub trait Keyset {
+    const TAG: &'static str;
+    /// What the store pages after.
+    type Position;
+    /// The row's position as text parts.
+    fn parts(&self) -> Vec<String>;
+    /// A position back from its parts (`after` names the cursor in errors).
+    fn position(parts: Vec<String>, after: &str) -> AppResult<Self::Position>;
+}
+
+/// The cursor of a row.
+pub fn cursor_of<R: Keyset>(row: &R) -> String {
+    let parts = row.parts();
+    let mut all: Vec<&str> = vec![R::TAG];
+    all.extend(parts.iter().map(String::as_str));
+    encode_cursor(&all)
+}
+
+/// The position an `after` argument names, for rows of `R`.
+pub fn after_position<R: Keyset>(after: &Option<String>, parts: usize) -> AppResult<Option<R::Position>> {
+    let Some(a) = after else { return Ok(None) };
+    R::position(decode_cursor(a, R::TAG, parts)?, a).map(Some)
+}
+
+/// Rows paged by a key alone.
+macro_rules! keyset_by_key {
+    ($row:ty, $tag:literal, $field:ident) => {
+        impl $crate::graphql::common::Keyset for $row {
+            const TAG: &'static str = $tag;
+            type Position = String;
+            fn parts(&self) -> Vec<String> {
+                vec![self.$field.clone()]
+            }
+            fn position(mut parts: Vec<String>, _: &str) -> $crate::error::AppResult<String> {
+                Ok(parts.remove(0))
+            }
+        }
+    };
+}
+
+/// Rows paged by a number (a day, an instant), then a key.
+macro_rules! keyset_by_number {
+    ($row:ty, $tag:literal, $number:ident: $n:ty, $key:ident) => {
+        impl $crate::graphql::common::Keyset for $row {
+            const TAG: &'static str = $tag;
+            type Position = ($n, String);
+            fn parts(&self) -> Vec<String> {
+                vec![self.$number.to_string(), self.$key.clone()]
+            }
+            fn position(mut parts: Vec<String>, after: &str) -> $crate::error::AppResult<($n, String)> {
+                let key = parts.pop().unwrap_or_default();
+                Ok(($crate::graphql::common::parse_cursor_number(after, &parts[0])?, key))
+            }
+        }
+    };
+}
+
+keyset_by_key!(entity::relation::Model, "rel", key);
+keyset_by_key!(entity::entity::Model, "ent", slug);
+keyset_by_number!(entity::event::Model, "ev", date_earliest: i32, key);
+keyset_by_number!(entity::statement::Model, "st", date_earliest: i32, key);
+keyset_by_number!(entity::article::Model, "art", published_at: i64, key);
+
 #[derive(SimpleObject, Clone, Debug)]
 pub struct PageInfo {
     pub has_next_page: bool,
@@ -201,7 +268,7 @@ pub struct Citation(pub citation::Model);
 impl Citation {
     async fn article(&self, ctx: &Context<'_>) -> async_graphql::Result<Article> {
         let key = &self.0.article_key;
-        let found = load(ctx, ArticleByKey(key.clone())).await?;
+        let found = load(ctx, ArticleByKey::new(key.clone())).await?;
         Ok(Article(found.ok_or_else(|| AppError::Internal(format!("citation names missing article {key}")))?))
     }
     /// the words in the article that support the fact
@@ -250,6 +317,30 @@ impl<R, T: From<R>> FromRow<R> for T {
     fn from_row(row: R) -> AppResult<Self> {
         Ok(T::from(row))
     }
+}
+
+/// The citations of a fact as recorded at `known`, the first `first`
+/// (default 20).
+pub async fn citations_of(
+    ctx: &Context<'_>,
+    kind: domain::FactKind,
+    key: &str,
+    known: crate::time::Known,
+    first: Option<i32>,
+) -> AppResult<Vec<Citation>> {
+    let rows = load(ctx, super::loaders::CitationsOf(kind, key.to_owned(), known)).await?.unwrap_or_default();
+    Ok(citations(Some(bounded(rows, first, FACT_LIST)?)))
+}
+
+/// The record-time log of a fact, oldest first, the first `first` (default 100).
+pub async fn revisions_of(
+    ctx: &Context<'_>,
+    kind: domain::FactKind,
+    key: &str,
+    first: Option<i32>,
+) -> AppResult<Vec<Revision>> {
+    let rows = load(ctx, super::loaders::RevisionsOf(kind, key.to_owned())).await?.unwrap_or_default();
+    Ok(bounded(rows, first, LONG_LIST)?.into_iter().map(Revision).collect())
 }
 
 /// Wraps loaded citations for output.
@@ -305,14 +396,12 @@ macro_rules! connection {
             }
 
             /// A page of rows, each with its cursor; `after` tells whether the page starts past the beginning.
-            pub fn new(
-                page: store::Page<$row>,
-                cursor: impl Fn(&$row) -> String,
-                after: bool,
-                filter: $filter,
-            ) -> Self {
-                let edges: Vec<$edge> =
-                    page.rows.into_iter().map(|row| $edge { cursor: cursor(&row), node: row }).collect();
+            pub fn new(page: store::Page<$row>, after: bool, filter: $filter) -> Self {
+                let edges: Vec<$edge> = page
+                    .rows
+                    .into_iter()
+                    .map(|row| $edge { cursor: $crate::graphql::common::cursor_of(&row), node: row })
+                    .collect();
                 let cursors: Vec<String> = edges.iter().map(|e| e.cursor.clone()).collect();
                 $conn {
                     page_info: $crate::graphql::common::PageInfo::new(&cursors, page.has_next, after),

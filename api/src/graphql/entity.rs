@@ -1,11 +1,11 @@
 //! Actors, organisations and regions: the `Entity` interface and its three
 //! implementations, which share every field but their kind-specific ones.
 
-use super::common::{bounded, citations, load, store_of, Revision, FACT_LIST, LONG_LIST};
+use super::common::{load, store_of, Revision};
 use super::event::{list_events, EventConnection};
 use super::history::{timeline, TimelineEntry};
 use super::ids::{encode, IdKind};
-use super::loaders::{CitationsOf, EntityBySlug, OwnedBy, RevisionsOf};
+use super::loaders::{EntityBySlug, OwnedBy};
 use super::relation::{list_relations, Certainty, RelationConnection, RelationStatus};
 use super::scalars::{Date, DateTime};
 use super::statement::{list_statements, StatementConnection};
@@ -317,8 +317,7 @@ macro_rules! entity_type {
                 ctx: &Context<'_>,
                 #[graphql(default = 100)] first: Option<i32>,
             ) -> async_graphql::Result<Vec<Revision>> {
-                let rows = load(ctx, RevisionsOf("entity", self.0 .0.slug.clone())).await?.unwrap_or_default();
-                Ok(bounded(rows, first, LONG_LIST)?.into_iter().map(Revision).collect())
+                Ok(super::common::revisions_of(ctx, domain::FactKind::Entity, &self.0 .0.slug, first).await?)
             }
             #[graphql(directive = crate::protect::directives::listSize::apply(None, Some(vec!["first".into()]), None, Some(false)))]
             async fn citations(
@@ -326,8 +325,7 @@ macro_rules! entity_type {
                 ctx: &Context<'_>,
                 #[graphql(default = 20)] first: Option<i32>,
             ) -> async_graphql::Result<Vec<super::common::Citation>> {
-                let rows = load(ctx, CitationsOf("entity", self.0 .0.slug.clone(), crate::time::Known::Now)).await?;
-                Ok(citations(Some(bounded(rows.unwrap_or_default(), first, FACT_LIST)?)))
+                Ok(super::common::citations_of(ctx, domain::FactKind::Entity, &self.0 .0.slug, crate::time::Known::Now, first).await?)
             }
             $($extra)*
         }
@@ -389,9 +387,8 @@ pub async fn list_entities(
     first: Option<i32>,
     after: Option<String>,
 ) -> AppResult<EntityConnection> {
-    use super::common::{decode_cursor, encode_cursor, PageSize};
-    let size = PageSize::new(first)?;
-    let after_slug = after.as_deref().map(|a| decode_cursor(a, "ent", 1)).transpose()?.map(|mut v| v.remove(0));
-    let page = store_of(ctx).entity_page(&filter, size.0, after_slug.as_deref()).await?;
-    Ok(EntityConnection::new(page, |m| encode_cursor(&["ent", &m.slug]), after.is_some(), filter))
+    let size = super::common::PageSize::new(first)?;
+    let position = super::common::after_position::<ent::Model>(&after, 1)?;
+    let page = store_of(ctx).entity_page(&filter, size.0, position.as_deref()).await?;
+    Ok(EntityConnection::new(page, after.is_some(), filter))
 }

@@ -1,17 +1,15 @@
 //! Events and event listings.
 
-use super::common::{
-    bounded, citations, connection, decode_cursor, encode_cursor, load, parse_cursor_number, store_of, Citation,
-    FuzzyDate, PageSize, FACT_LIST,
-};
+use super::common::{citations_of, connection, load, store_of, Citation, FuzzyDate, PageSize};
 use super::entity::{Entity, Region};
 use super::ids::{encode, IdKind};
-use super::loaders::{CitationsOf, OwnedBy};
+use super::loaders::OwnedBy;
 use crate::error::AppResult;
 use crate::time::Known;
 use async_graphql::{Context, Object, SimpleObject, ID};
+use domain::FactKind;
 use entity::event;
-use store::read::events::{DateCursor, EventFilter};
+use store::read::events::EventFilter;
 
 /// Something that happened at a time: a ceasefire, a prisoner exchange, a deployment, a meeting.
 pub struct Event(pub event::Model);
@@ -72,8 +70,7 @@ impl Event {
         ctx: &Context<'_>,
         #[graphql(default = 20)] first: Option<i32>,
     ) -> async_graphql::Result<Vec<Citation>> {
-        let rows = load(ctx, CitationsOf("event", self.0.key.clone(), Known::Now)).await?.unwrap_or_default();
-        Ok(citations(Some(bounded(rows, first, FACT_LIST)?)))
+        Ok(citations_of(ctx, FactKind::Event, &self.0.key, Known::Now, first).await?)
     }
 }
 
@@ -114,15 +111,6 @@ impl From<event::Model> for Event {
 
 connection!(EventConnection, EventEdge, event::Model => Event, EventFilter, |store, filter| store.event_count(filter));
 
-/// Decodes a date-ordered cursor with this tag.
-pub fn date_cursor(after: &Option<String>, tag: &str) -> AppResult<Option<DateCursor>> {
-    let Some(a) = after else { return Ok(None) };
-    let mut parts = decode_cursor(a, tag, 2)?;
-    let key = parts.pop().unwrap_or_default();
-    let day = parse_cursor_number(a, &parts[0])?;
-    Ok(Some((day, key)))
-}
-
 pub async fn list_events(
     ctx: &Context<'_>,
     filter: EventFilter,
@@ -130,12 +118,7 @@ pub async fn list_events(
     after: Option<String>,
 ) -> AppResult<EventConnection> {
     let size = PageSize::new(first)?;
-    let cursor = date_cursor(&after, "ev")?;
-    let page = store_of(ctx).event_page(&filter, size.0, cursor.as_ref()).await?;
-    Ok(EventConnection::new(
-        page,
-        |e| encode_cursor(&["ev", &e.date_earliest.to_string(), &e.key]),
-        after.is_some(),
-        filter,
-    ))
+    let position = super::common::after_position::<event::Model>(&after, 2)?;
+    let page = store_of(ctx).event_page(&filter, size.0, position.as_ref()).await?;
+    Ok(EventConnection::new(page, after.is_some(), filter))
 }

@@ -5,7 +5,8 @@
 use crate::error::AppError;
 use crate::time::Known;
 use async_graphql::dataloader::{CacheFactory, CacheStorage, HashMapCache, Loader, NoCache};
-use entity::{article, citation, entity as ent, event, relation, revision, statement, status_period, Owned};
+use domain::FactKind;
+use entity::{article, citation, entity as ent, event, relation, revision, statement, status_period, Owned, Versioned};
 use std::collections::HashMap;
 use std::hash::Hash;
 use std::marker::PhantomData;
@@ -45,17 +46,45 @@ pub struct EntityBySlug(pub String);
 pub struct RelationByKey(pub String, pub Known);
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct PeriodsOf(pub String, pub Known);
-/// Citations of a fact: kind (`entity`, `relation`, `period`, `event`, `statement`), key, record time.
+/// Citations of a fact: its kind, its key (a period's: its row id), record time.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct CitationsOf(pub &'static str, pub String, pub Known);
+pub struct CitationsOf(pub FactKind, pub String, pub Known);
+/// The record-time log of a fact: its kind and key.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct ArticleByKey(pub String);
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct EventByKey(pub String);
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct StatementByKey(pub String);
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct RevisionsOf(pub &'static str, pub String);
+pub struct RevisionsOf(pub FactKind, pub String);
+
+/// The current version of a fact of table `T` by its stable key.
+pub struct ByKey<T>(pub String, PhantomData<T>);
+
+impl<T> ByKey<T> {
+    pub fn new(key: impl Into<String>) -> Self {
+        ByKey(key.into(), PhantomData)
+    }
+}
+
+impl<T> Clone for ByKey<T> {
+    fn clone(&self) -> Self {
+        ByKey::new(self.0.clone())
+    }
+}
+
+impl<T> PartialEq for ByKey<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.0 == other.0
+    }
+}
+
+impl<T> Eq for ByKey<T> {}
+
+impl<T> Hash for ByKey<T> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.0.hash(state)
+    }
+}
+
+pub type ArticleByKey = ByKey<article::Entity>;
+pub type EventByKey = ByKey<event::Entity>;
+pub type StatementByKey = ByKey<statement::Entity>;
 
 /// The rows of table `E` owned by one version row (an entity's aliases, an
 /// event's participants, ...), loaded for many rows at once.
@@ -172,32 +201,16 @@ impl Loader<CitationsOf> for Batch {
     }
 }
 
-impl Loader<ArticleByKey> for Batch {
-    type Value = article::Model;
+impl<T> Loader<ByKey<T>> for Batch
+where
+    T: Versioned + Send + Sync + 'static,
+    T::Model: Send + Sync + Clone + 'static,
+{
+    type Value = T::Model;
     type Error = AppError;
-    async fn load(&self, keys: &[ArticleByKey]) -> Result<HashMap<ArticleByKey, Self::Value>, AppError> {
+    async fn load(&self, keys: &[ByKey<T>]) -> Result<HashMap<ByKey<T>, Self::Value>, AppError> {
         let wanted: Vec<String> = keys.iter().map(|k| k.0.clone()).collect();
-        let mut found = self.store.current_by_key::<article::Entity>(&wanted).await?;
-        Ok(rekey(keys.to_vec(), &mut found, |k| k.0.clone()).into_iter().collect())
-    }
-}
-
-impl Loader<EventByKey> for Batch {
-    type Value = event::Model;
-    type Error = AppError;
-    async fn load(&self, keys: &[EventByKey]) -> Result<HashMap<EventByKey, Self::Value>, AppError> {
-        let wanted: Vec<String> = keys.iter().map(|k| k.0.clone()).collect();
-        let mut found = self.store.current_by_key::<event::Entity>(&wanted).await?;
-        Ok(rekey(keys.to_vec(), &mut found, |k| k.0.clone()).into_iter().collect())
-    }
-}
-
-impl Loader<StatementByKey> for Batch {
-    type Value = statement::Model;
-    type Error = AppError;
-    async fn load(&self, keys: &[StatementByKey]) -> Result<HashMap<StatementByKey, Self::Value>, AppError> {
-        let wanted: Vec<String> = keys.iter().map(|k| k.0.clone()).collect();
-        let mut found = self.store.current_by_key::<statement::Entity>(&wanted).await?;
+        let mut found = self.store.current_by_key::<T>(&wanted).await?;
         Ok(rekey(keys.to_vec(), &mut found, |k| k.0.clone()).into_iter().collect())
     }
 }

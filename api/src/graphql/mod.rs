@@ -134,9 +134,9 @@ pub async fn node_of(ctx: &Context<'_>, kind: domain::FactKind, key: String) -> 
     Ok(match kind {
         K::Entity => Entity::load(ctx, &key).await?.map(Node::from),
         K::Relation => load(ctx, RelationByKey(key, Known::Now)).await?.map(|r| Node::Relation(Relation(r))),
-        K::Event => load(ctx, EventByKey(key)).await?.map(|e| Node::Event(Event(e))),
-        K::Statement => load(ctx, StatementByKey(key)).await?.map(|s| Node::Statement(Statement(s))),
-        K::Article => load(ctx, ArticleByKey(key)).await?.map(|a| Node::Article(Article(a))),
+        K::Event => load(ctx, EventByKey::new(key)).await?.map(|e| Node::Event(Event(e))),
+        K::Statement => load(ctx, StatementByKey::new(key)).await?.map(|s| Node::Statement(Statement(s))),
+        K::Article => load(ctx, ArticleByKey::new(key)).await?.map(|a| Node::Article(Article(a))),
         K::Period => None,
     })
 }

@@ -1,17 +1,18 @@
 //! Relations, their status history, and relation listings.
 
 use super::common::{
-    bounded, citations, connection, decode_cursor, encode_cursor, load, store_of, Citation, FuzzyDate, PageSize,
-    Revision, FACT_LIST, LONG_LIST,
+    bounded, citations, citations_of, connection, load, revisions_of, store_of, Citation, FuzzyDate, PageSize,
+    Revision, FACT_LIST,
 };
 use super::entity::{Entity, Organisation};
 use super::ids::{encode, IdKind};
-use super::loaders::{CitationsOf, PeriodsOf, RevisionsOf};
+use super::loaders::{CitationsOf, PeriodsOf};
 use super::scalars::{Date, DateTime};
 use crate::error::AppResult;
 use crate::time::{as_of_day, known_at, Known};
 use async_graphql::{Context, Enum, Object, ID};
 use domain::period::{decide, Decision};
+use domain::FactKind;
 use entity::{relation, status_period};
 use store::read::relations::{period, RelationFilter};
 
@@ -163,8 +164,7 @@ impl Relation {
         ctx: &Context<'_>,
         #[graphql(default = 100)] first: Option<i32>,
     ) -> async_graphql::Result<Vec<Revision>> {
-        let rows = load(ctx, RevisionsOf("relation", self.0.key.clone())).await?.unwrap_or_default();
-        Ok(bounded(rows, first, LONG_LIST)?.into_iter().map(Revision).collect())
+        Ok(revisions_of(ctx, FactKind::Relation, &self.0.key, first).await?)
     }
     #[graphql(directive = crate::protect::directives::listSize::apply(None, Some(vec!["first".into()]), None, Some(false)))]
     async fn citations(
@@ -172,8 +172,7 @@ impl Relation {
         ctx: &Context<'_>,
         #[graphql(default = 20)] first: Option<i32>,
     ) -> async_graphql::Result<Vec<Citation>> {
-        let rows = load(ctx, CitationsOf("relation", self.0.key.clone(), Known::Now)).await?.unwrap_or_default();
-        Ok(citations(Some(bounded(rows, first, FACT_LIST)?)))
+        Ok(citations_of(ctx, FactKind::Relation, &self.0.key, Known::Now, first).await?)
     }
 }
 
@@ -202,7 +201,7 @@ impl StatusPeriod {
         ctx: &Context<'_>,
         #[graphql(default = 20)] first: Option<i32>,
     ) -> async_graphql::Result<Vec<Citation>> {
-        let rows = load(ctx, CitationsOf("period", self.0.id.to_string(), self.1)).await?.unwrap_or_default();
+        let rows = load(ctx, CitationsOf(FactKind::Period, self.0.id.to_string(), self.1)).await?.unwrap_or_default();
         Ok(citations(Some(bounded(rows, first, FACT_LIST)?)))
     }
     async fn recorded_at(&self) -> async_graphql::Result<DateTime> {
@@ -218,8 +217,6 @@ impl From<relation::Model> for Relation {
 
 connection!(RelationConnection, RelationEdge, relation::Model => Relation, RelationFilter, |store, filter| store.relation_count(filter));
 
-const CURSOR_TAG: &str = "rel";
-
 /// One page of relations matching `filter`.
 pub async fn list_relations(
     ctx: &Context<'_>,
@@ -228,10 +225,10 @@ pub async fn list_relations(
     after: Option<String>,
 ) -> AppResult<RelationConnection> {
     let size = PageSize::new(first)?;
-    let after_key = after.as_deref().map(|a| decode_cursor(a, CURSOR_TAG, 1)).transpose()?.map(|mut v| v.remove(0));
-    let page = store_of(ctx).relation_page(&filter, size.0, after_key.as_deref()).await?;
+    let position = super::common::after_position::<relation::Model>(&after, 1)?;
+    let page = store_of(ctx).relation_page(&filter, size.0, position.as_deref()).await?;
     prime(ctx, &page.rows, filter.known).await?;
-    Ok(RelationConnection::new(page, |r| encode_cursor(&[CURSOR_TAG, &r.key]), after.is_some(), filter))
+    Ok(RelationConnection::new(page, after.is_some(), filter))
 }
 
 /// Parses the time arguments of a relation listing.
@@ -283,7 +280,7 @@ async fn prime(ctx: &Context<'_>, rows: &[relation::Model], known: Known) -> App
             period_keys.push(PeriodsOf(r.key.clone(), known));
         }
         if want_cites {
-            cite_keys.push(CitationsOf("relation", r.key.clone(), Known::Now));
+            cite_keys.push(CitationsOf(FactKind::Relation, r.key.clone(), Known::Now));
         }
     }
     let (entities, periods, cites) =
@@ -295,7 +292,7 @@ async fn prime(ctx: &Context<'_>, rows: &[relation::Model], known: Known) -> App
     let id_keys: Vec<OwnedBy<external_id::Entity>> =
         if want_ids { entity_ids.iter().map(|id| OwnedBy::new(*id)).collect() } else { Vec::new() };
     let period_cite_keys: Vec<CitationsOf> = if want_period_cites {
-        periods.values().flatten().map(|p| CitationsOf("period", p.id.to_string(), known)).collect()
+        periods.values().flatten().map(|p| CitationsOf(FactKind::Period, p.id.to_string(), known)).collect()
     } else {
         Vec::new()
     };
@@ -304,10 +301,10 @@ async fn prime(ctx: &Context<'_>, rows: &[relation::Model], known: Known) -> App
 
     let mut article_keys: Vec<ArticleByKey> = Vec::new();
     if want_period_articles {
-        article_keys.extend(period_cites.values().flatten().map(|c| ArticleByKey(c.article_key.clone())));
+        article_keys.extend(period_cites.values().flatten().map(|c| ArticleByKey::new(c.article_key.clone())));
     }
     if want_articles {
-        article_keys.extend(cites.values().flatten().map(|c| ArticleByKey(c.article_key.clone())));
+        article_keys.extend(cites.values().flatten().map(|c| ArticleByKey::new(c.article_key.clone())));
     }
     prefetch(ctx, article_keys).await?;
     Ok(())

@@ -1,15 +1,14 @@
 //! Attributed statements and statement listings.
 
-use super::common::{
-    bounded, citations, connection, encode_cursor, load, store_of, Citation, FuzzyDate, PageSize, FACT_LIST,
-};
+use super::common::{citations_of, connection, load, store_of, Citation, FuzzyDate, PageSize};
 use super::entity::Entity;
-use super::event::{date_cursor, Quantity};
+use super::event::Quantity;
 use super::ids::{encode, IdKind};
-use super::loaders::{CitationsOf, OwnedBy};
+use super::loaders::OwnedBy;
 use crate::error::AppResult;
 use crate::time::Known;
 use async_graphql::{Context, Object, ID};
+use domain::FactKind;
 use entity::statement;
 use store::read::statements::StatementFilter;
 
@@ -54,8 +53,7 @@ impl Statement {
         ctx: &Context<'_>,
         #[graphql(default = 20)] first: Option<i32>,
     ) -> async_graphql::Result<Vec<Citation>> {
-        let rows = load(ctx, CitationsOf("statement", self.0.key.clone(), Known::Now)).await?.unwrap_or_default();
-        Ok(citations(Some(bounded(rows, first, FACT_LIST)?)))
+        Ok(citations_of(ctx, FactKind::Statement, &self.0.key, Known::Now, first).await?)
     }
 }
 
@@ -74,12 +72,7 @@ pub async fn list_statements(
     after: Option<String>,
 ) -> AppResult<StatementConnection> {
     let size = PageSize::new(first)?;
-    let cursor = date_cursor(&after, "st")?;
-    let page = store_of(ctx).statement_page(&filter, size.0, cursor.as_ref()).await?;
-    Ok(StatementConnection::new(
-        page,
-        |s| encode_cursor(&["st", &s.date_earliest.to_string(), &s.key]),
-        after.is_some(),
-        filter,
-    ))
+    let position = super::common::after_position::<statement::Model>(&after, 2)?;
+    let page = store_of(ctx).statement_page(&filter, size.0, position.as_ref()).await?;
+    Ok(StatementConnection::new(page, after.is_some(), filter))
 }

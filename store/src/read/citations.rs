@@ -3,7 +3,7 @@
 use crate::sql::column_list;
 use crate::Result;
 use crate::Store;
-use domain::Known;
+use domain::{FactKind, Known};
 use entity::citation;
 use std::collections::HashMap;
 
@@ -13,7 +13,7 @@ impl Store {
     /// Citations of `kind` facts with these keys, oldest first.
     pub async fn citations(
         &self,
-        kind: &str,
+        kind: FactKind,
         keys: &[String],
         known: Known,
     ) -> Result<HashMap<String, Vec<citation::Model>>> {
@@ -21,7 +21,7 @@ impl Store {
         sql.push("SELECT ")
             .push(&CITATION_COLUMNS)
             .push(" FROM citation c WHERE c.subject_kind = ")
-            .bind(kind.to_owned())
+            .bind(kind.as_str())
             .push(" AND c.subject_key IN ")
             .bind_list(keys)
             .push(" AND ")

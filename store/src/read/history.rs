@@ -4,7 +4,7 @@ use super::events::EVENT_COLUMNS;
 use super::statements::STATEMENT_COLUMNS;
 use crate::Result;
 use crate::Store;
-use domain::{Known, Span};
+use domain::{FactKind, Known, Span};
 use entity::{event, revision, statement};
 use sea_orm::{ColumnTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder};
 use std::collections::{HashMap, HashSet};
@@ -62,12 +62,12 @@ impl Store {
     }
 
     /// Revisions of these facts, oldest first.
-    pub async fn revisions(&self, kind: &str, keys: &[String]) -> Result<HashMap<String, Vec<revision::Model>>> {
+    pub async fn revisions(&self, kind: FactKind, keys: &[String]) -> Result<HashMap<String, Vec<revision::Model>>> {
         let mut out: HashMap<String, Vec<revision::Model>> = HashMap::new();
         for r in self
             .fetch(
                 revision::Entity::find()
-                    .filter(revision::Column::SubjectKind.eq(kind))
+                    .filter(revision::Column::SubjectKind.eq(kind.as_str()))
                     .filter(revision::Column::SubjectKey.is_in(keys.iter().cloned()))
                     .order_by_asc(revision::Column::RecordedAt)
                     .order_by_asc(revision::Column::Id),
